@@ -1,0 +1,1 @@
+"""Samvård: first-line digital care and coordinated care."""

@@ -1,0 +1,1 @@
+"""Access control: the one policy that decides every access to personal data."""

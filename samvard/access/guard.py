@@ -1,0 +1,101 @@
+"""The one hook every read or write of personal data passes: decide, then record.
+
+`check` gathers the facts, asks the pure policy, appends the audit entry in the caller's
+transaction and raises `AccessDenied` when the answer is no. The web layer commits the
+transaction on `AccessDenied` too, so denied attempts are never lost.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from samvard.access.models import CareRelation
+from samvard.access.policy import decide
+from samvard.access.schemas import AccessRequest, Action, Actor, ActorKind, Decision, Facts
+from samvard.core import audit
+from samvard.core.db import utcnow
+from samvard.directory.models import Assignment, Unit
+from samvard.identity.models import Person
+from samvard.identity.queries import get_person
+
+
+class AccessDenied(Exception):  # noqa: N818 - the domain word reads better than "Error"
+    """The policy said no; `decision` holds the reason (already recorded in the log)."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(decision.reason)
+        self.decision = decision
+
+
+def check(session: Session, request: AccessRequest) -> Decision:
+    """Decide `request`, record it if it concerns personal data, raise if denied."""
+    patient = get_person(session, request.patient_pk) if request.patient_pk else None
+    decision = decide(request, gather_facts(session, request, patient))
+    # Personal data is always logged; so is every write, personal or not.
+    if request.info.is_personal or request.action is Action.WRITE:
+        audit.append(session, _record(request, decision, patient))
+    if not decision.allowed:
+        raise AccessDenied(decision)
+    return decision
+
+
+def gather_facts(session: Session, request: AccessRequest, patient: Person | None) -> Facts:
+    """Read what the policy needs to know about actor, unit and patient."""
+    actor = request.actor
+    if actor is None or actor.kind is not ActorKind.STAFF:
+        return Facts(patient_protected=bool(patient and patient.protected_identity))
+    return Facts(
+        assignment_active=_assignment_active(session, actor),
+        relation_at_unit=_has_relation(session, request, actor, whole_care_giver=False),
+        relation_at_care_giver=_has_relation(session, request, actor, whole_care_giver=True),
+        patient_protected=bool(patient and patient.protected_identity),
+    )
+
+
+def _assignment_active(session: Session, actor: Actor) -> bool:
+    if actor.staff_pk is None or actor.unit_id is None or actor.role is None:
+        return False
+    today = utcnow().date()
+    rows = session.scalars(
+        select(Assignment).where(
+            Assignment.staff_id == actor.staff_pk,
+            Assignment.unit_id == actor.unit_id,
+            Assignment.role == actor.role,
+        )
+    )
+    return any(row.active_on(today) for row in rows)
+
+
+def _has_relation(
+    session: Session, request: AccessRequest, actor: Actor, *, whole_care_giver: bool
+) -> bool:
+    if request.patient_pk is None or actor.unit_id is None:
+        return False
+    query = select(CareRelation.id).where(
+        CareRelation.person_id == request.patient_pk, CareRelation.ended_at.is_(None)
+    )
+    if whole_care_giver:
+        query = query.join(Unit, Unit.id == CareRelation.unit_id).where(
+            Unit.care_giver_id == actor.care_giver_id
+        )
+    else:
+        query = query.where(CareRelation.unit_id == actor.unit_id)
+    return bool(session.scalar(select(exists(query))))
+
+
+def _record(request: AccessRequest, decision: Decision, patient: Person | None) -> audit.AuditRecord:
+    actor = request.actor
+    return audit.AuditRecord(
+        actor_kind=actor.kind.value if actor else "anonymous",
+        actor_id=actor.id if actor else "anonymous",
+        actor_role=actor.role.value if actor and actor.role else None,
+        unit_hsaid=actor.unit_hsaid if actor else None,
+        care_giver_hsaid=actor.care_giver_hsaid if actor else None,
+        patient_id=patient.person_id if patient else None,
+        action=request.action.value,
+        resource=request.info.value,
+        purpose=request.purpose.value,
+        outcome="allowed" if decision.allowed else "denied",
+        reason=decision.reason,
+    )

@@ -1,0 +1,70 @@
+"""Reads that belong to access control: relations and the patient's own access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from samvard.access.models import CareRelation
+from samvard.core.audit import AuditEntry
+from samvard.directory.models import CareGiver, Staff, Unit
+from samvard.identity.models import Person
+
+
+def list_unit_patients(session: Session, *, unit_id: int, limit: int = 200) -> list[Person]:
+    """People with an active relation to a unit, by family name."""
+    query = (
+        select(Person)
+        .join(CareRelation, CareRelation.person_id == Person.id)
+        .where(CareRelation.unit_id == unit_id, CareRelation.ended_at.is_(None))
+        .order_by(Person.family_name, Person.given_name, Person.id)
+        .distinct()
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AccessLogRow:
+    """One access to a patient's information, with names resolved from the directory."""
+
+    entry: AuditEntry
+    staff_name: str | None
+    unit_name: str | None
+    care_giver_name: str | None
+
+
+def list_access_log(
+    session: Session, *, patient_id: str, limit: int = 50, offset: int = 0
+) -> tuple[list[AccessLogRow], int]:
+    """Accesses by others to one patient's information, newest first, and the total."""
+    where = (AuditEntry.patient_id == patient_id, AuditEntry.actor_id != patient_id)
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0
+    cg = aliased(CareGiver)
+    query = (
+        select(AuditEntry, Staff, Unit.name, cg.name)
+        .outerjoin(Staff, Staff.hsa_id == AuditEntry.actor_id)
+        .outerjoin(Unit, Unit.hsa_id == AuditEntry.unit_hsaid)
+        .outerjoin(cg, cg.hsa_id == AuditEntry.care_giver_hsaid)
+        .where(*where)
+        .order_by(AuditEntry.seq.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = [
+        AccessLogRow(entry, staff.display_name if staff else None, unit, giver)
+        for entry, staff, unit, giver in session.execute(query).tuples()
+    ]
+    return rows, int(total)
+
+
+def list_care_giver_log(
+    session: Session, *, care_giver_hsaid: str, outcome: str | None = None, limit: int = 100
+) -> list[AuditEntry]:
+    """The newest audit entries at one care giver, for systematic log review."""
+    query = select(AuditEntry).where(AuditEntry.care_giver_hsaid == care_giver_hsaid)
+    if outcome:
+        query = query.where(AuditEntry.outcome == outcome)
+    return list(session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit)))

@@ -1,0 +1,1 @@
+"""Login and sessions: e-ID for citizens, SITHS for staff, server-side sessions."""

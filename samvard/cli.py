@@ -1,0 +1,117 @@
+"""The `samvard` command line: serve, migrate, demo, audit, identity."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from samvard.core.config import get_settings
+
+
+@click.group()
+@click.version_option(package_name="samvard")
+def main() -> None:
+    """Samvård: first-line digital care and coordinated care."""
+
+
+@main.command()
+@click.option("--database-url", envvar="SAMVARD_DATABASE_URL", help="Overrides the setting.")
+def migrate(database_url: str | None) -> None:
+    """Create or upgrade the database schema."""
+    from samvard.core import migrate as migrations
+    from samvard.core.db import make_engine
+
+    engine = make_engine(database_url or get_settings().database_url)
+    migrations.upgrade(engine)
+    click.echo(f"Schema at revision {migrations.current(engine)}.")
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface (default from settings: 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default from settings: 8000).")
+@click.option("--workers", type=int, default=1, show_default=True)
+@click.option("--prepare/--no-prepare", default=False,
+              help="Migrate, and load demo data if the database is empty, before serving.")  # fmt: skip
+def serve(host: str | None, port: int | None, workers: int, prepare: bool) -> None:
+    """Serve the platform (HTTP)."""
+    import uvicorn
+
+    settings = get_settings()
+    if prepare:
+        _prepare(settings.database_url)
+    host, port = host or settings.host, port or settings.port
+    click.echo(f"Samvård serving on http://{host}:{port}", err=True)
+    uvicorn.run("samvard.web.asgi:app", host=host, port=port, workers=workers,
+                proxy_headers=False, log_level="info")  # fmt: skip
+
+
+def _prepare(database_url: str) -> None:
+    from samvard.core import migrate as migrations
+    from samvard.core.db import make_engine, make_session_factory, transaction
+    from samvard.demo.cli import load_demo
+    from samvard.identity.queries import count_persons
+
+    engine = make_engine(database_url)
+    migrations.upgrade(engine)
+    with transaction(make_session_factory(engine)) as session:
+        empty = count_persons(session) == 0
+    if empty:
+        click.echo("Empty database: loading the demo world.", err=True)
+        load_demo(engine)
+
+
+@main.group()
+def audit() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit.command("verify")
+@click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path),
+              help="File that remembers the last verified tip; detects a cut-off tail.")  # fmt: skip
+def audit_verify(anchor: Path | None) -> None:
+    """Walk the hash chain; exit 1 and name the first bad entry if it does not hold."""
+    from samvard.core import anchors
+    from samvard.core import audit as audit_log
+    from samvard.core.db import make_engine, make_session_factory
+
+    factory = make_session_factory(make_engine(get_settings().database_url))
+    with factory() as session:
+        result = audit_log.verify(session)
+        problem = result.problem
+        if result.ok and anchor is not None:
+            problem = anchors.check(session, anchor)
+    if problem:
+        click.echo(f"FAIL: {problem}", err=True)
+        sys.exit(1)
+    if anchor is not None:
+        anchors.save(anchor, result.tip_seq, result.tip_hash)
+    click.echo(f"OK: {result.checked} entries verified, tip {result.tip_seq} {result.tip_hash}")
+
+
+@audit.command("export")
+@click.option("--patient", help="Only entries about this personnummer.")
+@click.option("--limit", type=int, default=10_000, show_default=True)
+def audit_export(patient: str | None, limit: int) -> None:
+    """Write audit entries as FHIR AuditEvent resources, one JSON object a line."""
+    from samvard.core.db import make_engine, make_session_factory
+    from samvard.fhir.audit_export import iter_audit_events
+
+    factory = make_session_factory(make_engine(get_settings().database_url))
+    with factory() as session:
+        for resource in iter_audit_events(session, patient_id=patient, limit=limit):
+            click.echo(json.dumps(resource, ensure_ascii=False))
+
+
+def _register() -> None:
+    # Imported here so that features stay independent of each other's CLIs.
+    from samvard.demo.cli import command as demo_command
+    from samvard.identity.cli import group as identity_group
+
+    main.add_command(identity_group)
+    main.add_command(demo_command)
+
+
+_register()

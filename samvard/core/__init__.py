@@ -1,0 +1,1 @@
+"""Core: settings, database, audit log. Core never imports feature packages."""

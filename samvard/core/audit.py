@@ -1,0 +1,164 @@
+"""The append-only, hash-chained audit log.
+
+Every access to personal data, allowed or denied, is appended here in the same
+transaction as the access itself. Each entry carries the hash of the previous one, so a
+changed, removed or reordered entry breaks the chain and `verify` names the first bad one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Index, String, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from samvard.core.context import current_request_id
+from samvard.core.db import Base, UtcDateTime, utcnow
+
+GENESIS = "0" * 64
+# Any constant works; it names the one advisory lock that serialises chain appends.
+_PG_CHAIN_LOCK = 0x53414D56
+
+
+class AuditEntry(Base):
+    """One access to personal data (or an attempt), linked to its predecessor by hash."""
+
+    __tablename__ = "audit_entry"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    entry_id: Mapped[str] = mapped_column(String(36), unique=True)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    request_id: Mapped[str] = mapped_column(String(64))
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str | None] = mapped_column(String(64))
+    unit_hsaid: Mapped[str | None] = mapped_column(String(64))
+    care_giver_hsaid: Mapped[str | None] = mapped_column(String(64))
+    patient_id: Mapped[str | None] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    resource: Mapped[str] = mapped_column(String(128))
+    purpose: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_entry_patient_seq", "patient_id", "seq"),)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditRecord:
+    """What the caller knows about one access; the log adds time, ids and the chain."""
+
+    actor_kind: str
+    actor_id: str
+    action: str
+    resource: str
+    outcome: str
+    reason: str
+    actor_role: str | None = None
+    unit_hsaid: str | None = None
+    care_giver_hsaid: str | None = None
+    patient_id: str | None = None
+    purpose: str | None = None
+
+
+_HASHED_FIELDS = (
+    "seq", "entry_id", "recorded_at", "request_id", "actor_kind", "actor_id", "actor_role",
+    "unit_hsaid", "care_giver_hsaid", "patient_id", "action", "resource", "purpose",
+    "outcome", "reason", "prev_hash",
+)  # fmt: skip
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    """SHA-256 over a canonical JSON form of every field but the hash itself."""
+    values = {name: getattr(entry, name) for name in _HASHED_FIELDS}
+    values["recorded_at"] = entry.recorded_at.isoformat(timespec="microseconds")
+    canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def append(session: Session, record: AuditRecord) -> AuditEntry:
+    """Append `record` to the chain inside the caller's transaction.
+
+    The caller commits; if this insert fails the whole transaction, and so the access,
+    fails with it.
+    """
+    _lock_chain(session)
+    tip = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    entry = AuditEntry(
+        seq=(tip.seq + 1) if tip else 1,
+        entry_id=str(uuid.uuid4()),
+        recorded_at=utcnow(),
+        request_id=current_request_id(),
+        prev_hash=tip.hash if tip else GENESIS,
+        **asdict(record),
+    )
+    entry.hash = entry_hash(entry)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _lock_chain(session: Session) -> None:
+    # SQLite transactions already begin IMMEDIATE (one writer at a time). On PostgreSQL an
+    # advisory lock held to the end of the transaction keeps two appends off the same tip.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """The outcome of walking the chain: `first_bad` is None when every entry holds."""
+
+    checked: int
+    first_bad: int | None = None
+    problem: str | None = None
+    tip_seq: int = 0
+    tip_hash: str = GENESIS
+
+    @property
+    def ok(self) -> bool:
+        """True when the whole chain verified."""
+        return self.first_bad is None
+
+
+def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in order and report the first entry that does not hold."""
+    expected_seq, prev, checked = 1, GENESIS, 0
+    for entry in _in_order(session, batch):
+        problem = _check(entry, expected_seq, prev)
+        if problem:
+            return VerifyResult(checked, first_bad=entry.seq, problem=problem)
+        expected_seq, prev, checked = entry.seq + 1, entry.hash, checked + 1
+    return VerifyResult(checked, tip_seq=expected_seq - 1, tip_hash=prev)
+
+
+def _check(entry: AuditEntry, expected_seq: int, prev: str) -> str | None:
+    if entry.seq != expected_seq:
+        return f"entries {expected_seq}..{entry.seq - 1} are missing before entry {entry.seq}"
+    if entry.prev_hash != prev:
+        return f"entry {entry.seq} does not link to entry {entry.seq - 1} (removed or reordered)"
+    if entry_hash(entry) != entry.hash:
+        return f"entry {entry.seq} was changed after it was written"
+    return None
+
+
+def _in_order(session: Session, batch: int) -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+        session.expunge_all()

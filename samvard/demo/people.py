@@ -1,0 +1,265 @@
+"""Citizens of the demo world and their care relations.
+
+Every person holds an official Skatteverket test number; names, addresses and relations are
+drawn from the seeded random generator. Rows go in with bulk inserts because there are
+thousands of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from samvard.access.models import CareRelation
+from samvard.demo import personas
+from samvard.demo.names import FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, STREET_NAMES
+from samvard.demo.organisations import Directory
+from samvard.directory.models import CareGiverKind, Unit
+from samvard.identity.models import Person
+from samvard.identity.numbers import PersonId, parse_person_id
+from samvard.reference import loaders
+
+# Ages decide which relations a person gets; a fixed day keeps the world the same every day.
+AGE_REFERENCE_DAY = date(2026, 1, 1)
+SAMORDNINGSNUMMER_COUNT = 50
+# A fifth of the official test personnummer belong to people born before 1920; they are
+# used only when a very large world needs them, so the demo population looks plausible.
+_PLAUSIBLE_FROM_YEAR = "1920"
+_PROTECTED_SHARE = 0.01
+_RELATION_COUNTS, _RELATION_WEIGHTS = (0, 1, 2, 3), (15, 45, 30, 10)
+_ENDED_RELATION_SHARE = 0.05
+_RELATIONS_FROM = datetime(2019, 1, 1, tzinfo=UTC)
+_RELATIONS_UNTIL = datetime(2026, 6, 30, tzinfo=UTC)
+_CHUNK = 2000
+# First two digits of postal codes by county, roughly as Postnord assigns them.
+_POSTAL_RANGES = {
+    "01": (10, 19), "03": (74, 75), "04": (61, 64), "05": (58, 61), "06": (55, 57),
+    "07": (34, 36), "08": (38, 39), "09": (62, 62), "10": (37, 37), "12": (21, 29),
+    "13": (30, 31), "14": (40, 54), "17": (65, 68), "18": (69, 71), "19": (72, 73),
+    "20": (77, 79), "21": (80, 82), "22": (85, 89), "23": (83, 84), "24": (90, 93),
+    "25": (94, 98),
+}  # fmt: skip
+_POSTAL_TOWN = {"Gotland": "Visby"}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Resident:
+    """What later stages need about a person: key, age and where they get their care."""
+
+    pk: int
+    person_id: str
+    age: int | None
+    home: str
+    """Municipality the person gets care in (kept even when no address is stored)."""
+
+
+@dataclass(frozen=True)
+class _Draft:
+    parsed: PersonId
+    home: str
+    stored_home: str | None
+    protected: bool
+    names: tuple[str, str] | None = None
+
+
+def choose_numbers(rng: random.Random, citizens: int) -> tuple[list[str], list[str]]:
+    """The personnummer and samordningsnummer of the world, personas first."""
+    persona_ids = {p.person_id for p in personas.CITIZENS}
+    official = loaders.test_personnummer()
+    coordination = loaders.test_samordningsnummer()
+    persona_pnr = [p.person_id for p in personas.CITIZENS if p.person_id in set(official)]
+    persona_snr = [p.person_id for p in personas.CITIZENS if p.person_id in set(coordination)]
+    if len(persona_pnr) + len(persona_snr) != len(personas.CITIZENS):
+        raise RuntimeError("a persona number is not in Skatteverket's official test lists")
+    if not len(persona_pnr) <= citizens <= len(official):
+        raise ValueError(f"citizens must be between {len(persona_pnr)} and {len(official)}")
+    people = persona_pnr + _sample(rng, official, citizens - len(persona_pnr), persona_ids)
+    extra = SAMORDNINGSNUMMER_COUNT - len(persona_snr)
+    return people, persona_snr + _sample(rng, coordination, extra, persona_ids)
+
+
+def _sample(rng: random.Random, pool: Iterable[str], count: int, skip: set[str]) -> list[str]:
+    candidates = sorted(set(pool) - skip)
+    plausible = [n for n in candidates if n[:4] >= _PLAUSIBLE_FROM_YEAR]
+    unlikely = [n for n in candidates if n[:4] < _PLAUSIBLE_FROM_YEAR]
+    rng.shuffle(plausible)
+    rng.shuffle(unlikely)
+    return (plausible + unlikely)[:count]
+
+
+def build_people(
+    session: Session,
+    directory: Directory,
+    rng: random.Random,
+    citizens: int,
+    progress: Progress,
+) -> list[Resident]:
+    """Insert the citizens (personas included) and return them with their primary keys."""
+    people, coordination = choose_numbers(rng, citizens)
+    homes = _Homes(directory)
+    drafts = [_draft(rng, homes, number, folkbokford=True) for number in people]
+    drafts += [_draft(rng, homes, number, folkbokford=False) for number in coordination]
+    rows = [_person_row(directory, rng, draft) for draft in drafts]
+    _insert(session, Person, rows, progress)
+    keys = dict(session.execute(select(Person.person_id, Person.id)).tuples().all())
+    return [
+        Resident(
+            pk=keys[d.parsed.normalized], person_id=d.parsed.normalized,
+            age=d.parsed.age(AGE_REFERENCE_DAY), home=d.home,
+        )  # fmt: skip
+        for d in drafts
+    ]
+
+
+class _Homes:
+    """Draws home municipalities weighted by population (cumulative weights, bisect)."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.codes = sorted(directory.municipalities)
+        self.totals = list(itertools.accumulate(directory.population.get(c, 1) for c in self.codes))
+
+    def draw(self, rng: random.Random) -> str:
+        return self.codes[bisect.bisect_right(self.totals, rng.random() * self.totals[-1])]
+
+
+def _draft(rng: random.Random, homes: _Homes, number: str, *, folkbokford: bool) -> _Draft:
+    parsed = parse_person_id(number, today=AGE_REFERENCE_DAY)
+    persona = next((p for p in personas.CITIZENS if p.person_id == number), None)
+    if persona is not None:
+        home = persona.municipality_code or "0180"
+        stored = None if persona.protected_identity else persona.municipality_code
+        names = (persona.given_name, persona.family_name)
+        return _Draft(parsed, home, stored, persona.protected_identity, names)
+    home = homes.draw(rng)
+    protected = rng.random() < _PROTECTED_SHARE
+    # Protected people's address is secret; samordningsnummer holders are not folkbokförda.
+    stored = home if folkbokford and not protected else None
+    return _Draft(parsed, home, stored, protected)
+
+
+def _person_row(directory: Directory, rng: random.Random, draft: _Draft) -> dict[str, Any]:
+    parsed = draft.parsed
+    given_names = MALE_GIVEN_NAMES if parsed.sex == "male" else FEMALE_GIVEN_NAMES
+    given, family = draft.names or (rng.choice(given_names), rng.choice(FAMILY_NAMES))
+    row: dict[str, Any] = {
+        "person_id": parsed.normalized, "id_kind": parsed.kind.value, "given_name": given,
+        "family_name": family, "birth_date": parsed.birth_date, "sex": parsed.sex,
+        "protected_identity": draft.protected, "municipality_code": draft.stored_home,
+        "street_address": None, "postal_code": None, "city": None,
+    }  # fmt: skip
+    if draft.stored_home is not None:
+        row.update(_address(directory, rng, draft.stored_home))
+    return row
+
+
+def _address(directory: Directory, rng: random.Random, code: str) -> dict[str, str]:
+    muni = directory.municipalities[code]
+    low, high = _POSTAL_RANGES[muni.region_code]
+    # The first three digits are fixed per municipality so neighbours share a postal area.
+    area = f"{low + int(code) % (high - low + 1)}{int(code) % 10}"
+    number = rng.randint(1, 120)
+    entrance = rng.choice(("", "", "", "A", "B"))
+    return {
+        "street_address": f"{rng.choice(STREET_NAMES)} {number}{entrance}",
+        "postal_code": f"{area} {rng.randint(10, 99)}",
+        "city": _POSTAL_TOWN.get(muni.name, muni.name),
+    }
+
+
+def _insert(
+    session: Session, model: type[Any], rows: Sequence[dict[str, Any]], progress: Progress
+) -> None:
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(insert(model), list(rows[start : start + _CHUNK]))
+        progress(min(start + _CHUNK, len(rows)), len(rows))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A care relation as the access history needs it."""
+
+    person_pk: int
+    unit_id: int
+    active: bool
+
+
+def build_relations(
+    session: Session,
+    directory: Directory,
+    residents: list[Resident],
+    rng: random.Random,
+    progress: Progress,
+) -> list[Relation]:
+    """Insert 0-3 care relations per citizen (fixed ones for personas) and return them."""
+    by_number = {p.person_id: p for p in personas.CITIZENS}
+    rows: list[dict[str, Any]] = []
+    for resident in residents:
+        persona = by_number.get(resident.person_id)
+        if persona is not None:
+            units = [directory.unit(hsa) for hsa in persona.relation_units]
+            rows += [_persona_relation(resident, unit, i) for i, unit in enumerate(units)]
+        else:
+            rows += _relations_for(directory, rng, resident)
+    _insert(session, CareRelation, rows, progress)
+    return [Relation(r["person_id"], r["unit_id"], r["ended_at"] is None) for r in rows]
+
+
+def _relation_kind(unit: Unit) -> str:
+    return "social_care" if unit.care_giver.kind == CareGiverKind.MUNICIPALITY else "care"
+
+
+def _persona_relation(resident: Resident, unit: Unit, index: int) -> dict[str, Any]:
+    started = datetime(2024, 3, 1, 9, 0, tzinfo=UTC) + timedelta(days=30 * index)
+    return {
+        "person_id": resident.pk, "unit_id": unit.id, "kind": _relation_kind(unit),
+        "started_at": started, "ended_at": None,
+    }  # fmt: skip
+
+
+def _relations_for(
+    directory: Directory, rng: random.Random, resident: Resident
+) -> list[dict[str, Any]]:
+    count = rng.choices(_RELATION_COUNTS, weights=_RELATION_WEIGHTS)[0]
+    rows = []
+    for unit in _candidate_units(directory, rng, resident)[:count]:
+        started = _RELATIONS_FROM + timedelta(
+            seconds=rng.randrange(int((_RELATIONS_UNTIL - _RELATIONS_FROM).total_seconds()))
+        )
+        ended = None
+        if rng.random() < _ENDED_RELATION_SHARE:
+            ended = min(started + timedelta(days=rng.randint(14, 365)), _RELATIONS_UNTIL)
+        rows.append({
+            "person_id": resident.pk, "unit_id": unit.id, "kind": _relation_kind(unit),
+            "started_at": started, "ended_at": ended,
+        })  # fmt: skip
+    return rows
+
+
+def _candidate_units(directory: Directory, rng: random.Random, resident: Resident) -> list[Unit]:
+    """Units in the order a person is likely to need them: vårdcentral first."""
+    region = directory.municipalities[resident.home].region_code
+    age = resident.age if resident.age is not None else 40
+    local = directory.by_municipality(resident.home, "vardcentral")
+    units = [rng.choice(local or directory.by_region(region, "vardcentral"))]
+    if age >= 70:
+        social = directory.by_municipality(resident.home, "hemtjanst") + directory.by_municipality(
+            resident.home, "sarskilt_boende"
+        )
+        units += [rng.choice(social)] if social else []
+    psychiatry = "barnpsykiatri" if age < 18 else "vuxenpsykiatri"
+    specialist = directory.by_region(region, psychiatry) + directory.by_region(
+        region, "akutmottagning"
+    )
+    units.append(rng.choice(specialist))
+    units += directory.by_region(region, "akutmottagning")
+    return list(dict.fromkeys(units))

@@ -1,0 +1,1 @@
+"""The organisation directory: regions, municipalities, care givers, units, staff."""

@@ -1,0 +1,1 @@
+"""People: citizens and patients, their identifiers and protected identity."""

@@ -1,0 +1,35 @@
+"""ORM models for people known to the platform."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from samvard.core.db import Base
+
+
+class Person(Base):
+    """A citizen or patient, identified by personnummer, samordningsnummer or reservnummer."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(16), unique=True)
+    id_kind: Mapped[str] = mapped_column(String(20))
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    # Skyddad personuppgift: name and address are shown only to those who need them.
+    protected_identity: Mapped[bool] = mapped_column(default=False)
+    street_address: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(6))
+    city: Mapped[str | None] = mapped_column(String(100))
+    municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
+
+    @property
+    def display_name(self) -> str:
+        """Full name."""
+        return f"{self.given_name} {self.family_name}"

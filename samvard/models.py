@@ -1,0 +1,15 @@
+"""Every ORM model, imported once so the metadata is complete (migrations, tests).
+
+It sits above core and the features, so core never has to import a feature.
+"""
+
+from __future__ import annotations
+
+import samvard.access.models
+import samvard.auth.models
+import samvard.core.audit
+import samvard.directory.models
+import samvard.identity.models  # noqa: F401 - imported for their tables
+from samvard.core.db import Base
+
+metadata = Base.metadata

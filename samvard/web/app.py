@@ -1,0 +1,52 @@
+"""The ASGI application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from samvard.core.config import Settings, get_settings
+from samvard.core.db import make_engine, make_session_factory
+from samvard.web import handlers
+from samvard.web.middleware import BodyLimitMiddleware, WebContextMiddleware
+from samvard.web.routes import admin, api, citizen, fhir, login, oidc, public, staff
+from samvard.web.security import CSRF_COOKIE, Signer, cookie_name
+from samvard.web.templating import make_templates
+
+_STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the app; refuses unsafe production settings (the Settings validator raises)."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="Samvård API", version="0.1.0", docs_url=None, redoc_url=None,
+        openapi_url="/api/openapi.json",
+        description="JSON API of Samvård. FHIR R4 read API under /fhir/.",
+    )  # fmt: skip
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.signer = Signer(settings.secret_key)
+    app.state.templates = make_templates()
+    app.state.oidc_clients = {}
+    handlers.install(app)
+    for router in (public, login, oidc, citizen, staff, admin, api, fhir):
+        app.include_router(router.router)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        WebContextMiddleware, csrf_cookie=cookie_name(settings, CSRF_COOKIE),
+        secure=settings.cookie_secure, form_action=_oidc_origins(settings),
+    )  # fmt: skip
+    return app
+
+
+def _oidc_origins(settings: Settings) -> str:
+    # Login forms post to our own origin only, but the OIDC redirect leaves for the broker.
+    issuers = [settings.citizen_oidc_issuer, settings.staff_oidc_issuer]
+    return " ".join(i.rstrip("/") for i in issuers if i)

@@ -1,0 +1,90 @@
+"""The staff portal: patients at my unit, one patient's details, log review."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from samvard.access.guard import AccessDenied, check
+from samvard.access.queries import list_care_giver_log, list_unit_patients
+from samvard.access.schemas import AccessRequest, InfoSet, Purpose
+from samvard.directory.models import Role
+from samvard.identity.numbers import InvalidPersonId, parse_person_id
+from samvard.identity.queries import get_person, get_person_by_person_id
+from samvard.web.deps import Csrf, Db, Login, StaffAtUnit
+from samvard.web.errors import WebError
+from samvard.web.templating import render
+
+router = APIRouter()
+
+
+def care_purpose(login: Login) -> Purpose:
+    """Municipal care staff act for social care; everyone else for health care."""
+    role = login.assignment.role if login.assignment else None
+    return Purpose.SOCIAL_CARE if role is Role.CARE_STAFF else Purpose.CARE
+
+
+@router.get("/personal", response_class=HTMLResponse)
+def staff_home(request: Request, db: Db, login: StaffAtUnit) -> HTMLResponse:
+    """The unit's start page, with its patients when the role may see them."""
+    assert login.assignment is not None
+    patients = None
+    if login.assignment.role in (Role.CLINICIAN, Role.CARE_STAFF):
+        unit_id = login.assignment.unit_id
+        check(db, AccessRequest(actor=login.actor, info=InfoSet.PATIENT_LIST,
+                                purpose=care_purpose(login), unit_id=unit_id))  # fmt: skip
+        patients = list_unit_patients(db, unit_id=unit_id)
+    return render(request, "staff_home.html", {"patients": patients})
+
+
+@router.post("/personal/sok", dependencies=[Csrf])
+def find_patient(
+    request: Request, db: Db, login: StaffAtUnit, personnummer: Annotated[str, Form(max_length=20)]
+) -> Response:
+    """Look a patient up by identifier; the patient page decides what may be shown."""
+    try:
+        pid = parse_person_id(personnummer)
+    except InvalidPersonId as exc:
+        raise WebError(400, "invalid_person_id", f"Ogiltigt personnummer: {exc.reason}") from exc
+    person = get_person_by_person_id(db, pid.normalized)
+    if person is None:
+        raise WebError(404, "unknown_patient", "Det finns ingen patient med det personnumret.")
+    return RedirectResponse(f"/personal/patient/{person.id}", status_code=303)
+
+
+@router.get("/personal/patient/{person_pk}", response_class=HTMLResponse)
+def patient_page(request: Request, db: Db, login: StaffAtUnit, person_pk: int) -> HTMLResponse:
+    """One patient's details, as far as the policy allows."""
+    person = get_person(db, person_pk)
+    if person is None:
+        raise WebError(404, "unknown_patient", "Patienten finns inte.")
+    purpose = care_purpose(login)
+    check(db, AccessRequest(actor=login.actor, info=InfoSet.DEMOGRAPHICS,
+                            purpose=purpose, patient_pk=person.id))  # fmt: skip
+    show_protected = not person.protected_identity or may_see_protected(db, login, person.id)
+    return render(request, "patient.html", {"person": person, "show_protected": show_protected})
+
+
+def may_see_protected(db: Db, login: Login, person_pk: int) -> bool:
+    try:
+        check(db, AccessRequest(actor=login.actor, info=InfoSet.PROTECTED_DETAILS,
+                                purpose=care_purpose(login), patient_pk=person_pk))  # fmt: skip
+    except AccessDenied:
+        return False
+    return True
+
+
+@router.get("/personal/logg", response_class=HTMLResponse)
+def log_review(
+    request: Request, db: Db, login: StaffAtUnit,
+    utfall: Annotated[str | None, Query(pattern="^(allowed|denied)$")] = None,
+) -> HTMLResponse:  # fmt: skip
+    """Systematic log review for the care giver the reviewer works for."""
+    assert login.assignment is not None
+    check(db, AccessRequest(actor=login.actor, info=InfoSet.AUDIT_REVIEW, purpose=Purpose.LOG_REVIEW))
+    care_giver = login.assignment.unit.care_giver
+    entries = list_care_giver_log(db, care_giver_hsaid=care_giver.hsa_id, outcome=utfall)
+    return render(request, "log_review.html",
+                  {"entries": entries, "care_giver": care_giver, "outcome": utfall})  # fmt: skip

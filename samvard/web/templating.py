@@ -1,0 +1,49 @@
+"""Jinja2 set-up and the one function routes use to render a page."""
+
+from __future__ import annotations
+
+import gettext
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+_HERE = Path(__file__).parent
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def make_templates() -> Jinja2Templates:
+    """Templates with autoescaping and a gettext catalogue (Swedish is the source text)."""
+    templates = Jinja2Templates(directory=_HERE / "templates", extensions=["jinja2.ext.i18n"])
+    templates.env.install_gettext_translations(gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
+    templates.env.filters["local_time"] = local_time
+    return templates
+
+
+def local_time(value: datetime | None) -> str:
+    """A UTC timestamp shown in Swedish local time."""
+    if value is None:
+        return ""
+    return value.astimezone(SWEDEN).strftime("%Y-%m-%d %H:%M")
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
+) -> HTMLResponse:
+    """Render `template` with the login and CSRF token every page needs."""
+    state = request.state
+    signer = request.app.state.signer
+    csrf_cookie = getattr(state, "csrf_cookie", "")
+    base = {
+        "login": getattr(state, "login", None),
+        "csrf_token": signer.csrf_token(csrf_cookie) if csrf_cookie else "",
+        "settings": request.app.state.settings,
+        "request_id": getattr(state, "request_id", ""),
+    }
+    return request.app.state.templates.TemplateResponse(
+        request, template, {**base, **(context or {})}, status_code=status
+    )  # type: ignore[no-any-return]

@@ -1,0 +1,124 @@
+"""The audit log: appended in the caller's transaction, hash-chained, append-only."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from samvard.core import audit
+from tests.conftest import Database
+
+
+def _record(n: int, outcome: str = "allowed") -> audit.AuditRecord:
+    return audit.AuditRecord(
+        actor_kind="staff", actor_id=f"SE2321000016-T{n:04d}", action="read",
+        resource="patient.demographics", outcome=outcome, reason="care_relation",
+        patient_id="189001019802", actor_role="clinician",
+    )  # fmt: skip
+
+
+def _append(db: Database, count: int) -> None:
+    for n in range(count):
+        with db.sessions.begin() as session:
+            audit.append(session, _record(n))
+
+
+def _verify(db: Database) -> audit.VerifyResult:
+    with db.sessions() as session:
+        return audit.verify(session, batch=3)
+
+
+@pytest.mark.db
+def test_chain_links_each_entry_to_the_previous(db: Database) -> None:
+    _append(db, 7)
+    with db.sessions() as session:
+        entries = session.query(audit.AuditEntry).order_by(audit.AuditEntry.seq).all()
+    assert [e.seq for e in entries] == list(range(1, 8))
+    assert entries[0].prev_hash == audit.GENESIS
+    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    result = _verify(db)
+    assert result.ok and result.checked == 7 and result.tip_seq == 7
+
+
+@pytest.mark.db
+def test_rolled_back_access_leaves_no_entry(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.sessions.begin() as session:
+        audit.append(session, _record(1))
+        raise RuntimeError("the access failed")
+    assert _verify(db).checked == 0
+
+
+@pytest.mark.db
+def test_database_refuses_update_and_delete(db: Database) -> None:
+    _append(db, 2)
+    for statement in (
+        "UPDATE audit_entry SET outcome = 'denied' WHERE seq = 1",
+        "DELETE FROM audit_entry WHERE seq = 2",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), db.sessions.begin() as session:
+            session.execute(text(statement))
+    assert _verify(db).ok
+
+
+def _tamper(db: Database, statement: str) -> None:
+    """Change the log behind the application's back, as a rogue DBA could."""
+    with db.engine.begin() as conn:
+        if db.backend == "postgresql":
+            conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
+            conn.execute(text(statement))
+            conn.execute(text("ALTER TABLE audit_entry ENABLE TRIGGER USER"))
+        else:
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_entry_no_update"))
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_entry_no_delete"))
+            conn.execute(text(statement))
+
+
+@pytest.mark.db
+@pytest.mark.parametrize(
+    ("statement", "first_bad", "words"),
+    [
+        ("UPDATE audit_entry SET outcome = 'denied' WHERE seq = 4", 4, "changed"),
+        ("DELETE FROM audit_entry WHERE seq = 3", 4, "missing"),
+        (
+            "UPDATE audit_entry SET prev_hash = (SELECT prev_hash FROM audit_entry WHERE seq = 6)"
+            " WHERE seq = 5",
+            5,
+            "does not link",
+        ),
+    ],
+    ids=["changed", "removed", "relinked"],
+)
+def test_verify_names_the_first_bad_entry(
+    db: Database, statement: str, first_bad: int, words: str
+) -> None:
+    _append(db, 8)
+    _tamper(db, statement)
+    result = _verify(db)
+    assert not result.ok
+    assert result.first_bad == first_bad
+    assert words in (result.problem or "")
+
+
+@pytest.mark.db
+def test_verify_detects_swapped_entries(db: Database) -> None:
+    """Reordering: entries 3 and 4 trade places (their seq numbers swapped)."""
+    _append(db, 6)
+    _tamper(db, "UPDATE audit_entry SET seq = -3 WHERE seq = 3")
+    _tamper(db, "UPDATE audit_entry SET seq = 3 WHERE seq = 4")
+    _tamper(db, "UPDATE audit_entry SET seq = 4 WHERE seq = -3")
+    result = _verify(db)
+    assert result.first_bad == 3
+
+
+@pytest.mark.db
+def test_two_appends_cannot_share_a_sequence_number(db: Database) -> None:
+    _append(db, 1)
+    with pytest.raises(IntegrityError), db.sessions.begin() as session:
+        entry = audit.AuditEntry(
+            seq=1, entry_id="dup", recorded_at=audit.utcnow(), request_id="r",
+            actor_kind="x", actor_id="x", action="read", resource="x", outcome="allowed",
+            reason="x", prev_hash=audit.GENESIS, hash="0" * 64,
+        )  # fmt: skip
+        session.add(entry)
+        session.flush()
