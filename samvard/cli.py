@@ -51,7 +51,7 @@ def serve(host: str | None, port: int | None, workers: int, prepare: bool) -> No
 def _prepare(database_url: str) -> None:
     from samvard.core import migrate as migrations
     from samvard.core.db import make_engine, make_session_factory, transaction
-    from samvard.demo.cli import load_demo
+    from samvard.demo.cli import load_demo_world
     from samvard.identity.queries import count_persons
 
     engine = make_engine(database_url)
@@ -60,7 +60,7 @@ def _prepare(database_url: str) -> None:
         empty = count_persons(session) == 0
     if empty:
         click.echo("Empty database: loading the demo world.", err=True)
-        load_demo(engine)
+        load_demo_world(engine)
 
 
 @main.group()

@@ -55,7 +55,7 @@ def list_access_log(
     )
     rows = [
         AccessLogRow(entry, staff.display_name if staff else None, unit, giver)
-        for entry, staff, unit, giver in session.execute(query).tuples()
+        for entry, staff, unit, giver in session.execute(query)
     ]
     return rows, int(total)
 

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from enum import StrEnum
+
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -96,3 +99,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+def str_enum(enum_type: type[StrEnum], length: int = 32) -> SAEnum:
+    """A StrEnum stored as its plain value in a VARCHAR, loaded back as the enum."""
+    return SAEnum(
+        enum_type, native_enum=False, create_constraint=False, length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )  # fmt: skip

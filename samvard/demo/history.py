@@ -119,15 +119,21 @@ def _citizen_read(resident: Resident, info: InfoSet) -> AccessRequest:
 
 def _log_review(post: Post, patient_pk: int) -> AccessRequest:
     return AccessRequest(
-        actor=post.actor, info=InfoSet.AUDIT_REVIEW, purpose=Purpose.LOG_REVIEW,
-        action=Action.READ, patient_pk=patient_pk,
-    )  # fmt: skip
+        actor=post.actor,
+        info=InfoSet.AUDIT_REVIEW,
+        purpose=Purpose.LOG_REVIEW,
+        action=Action.READ,
+        patient_pk=patient_pk,
+    )
 
 
 def _persona_story(world: _World, residents: list[Resident]) -> list[AccessRequest]:
     """Fixed accesses for the personas, so their logs show allowed and denied entries."""
     people = {r.person_id: r.pk for r in residents}
-    citizen, protected = people[personas.CITIZEN.person_id], people[personas.PROTECTED_CITIZEN.person_id]
+    citizen, protected = (
+        people[personas.CITIZEN.person_id],
+        people[personas.PROTECTED_CITIZEN.person_id],
+    )
     child, elder = people[personas.CHILD.person_id], people[personas.ELDER.person_id]
     nurse = world.by_hsa[(personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)]
     doctor_vc = world.by_hsa[(personas.DOCTOR.hsa_id, personas.VARDCENTRAL_UNIT)]
@@ -135,7 +141,9 @@ def _persona_story(world: _World, residents: list[Resident]) -> list[AccessReque
     ended = world.by_hsa[(personas.ENDED_STAFF.hsa_id, personas.VARDCENTRAL_UNIT)]
     care = world.by_hsa[(personas.CARE_STAFF.hsa_id, personas.HOME_CARE_UNIT)]
     reviewer = world.by_hsa[(personas.LOG_REVIEWER.hsa_id, personas.ADMINISTRATION_UNIT)]
-    outsider = next(p for p in world.outsiders if p.actor.care_giver_hsaid != nurse.actor.care_giver_hsaid)
+    outsider = next(
+        p for p in world.outsiders if p.actor.care_giver_hsaid != nurse.actor.care_giver_hsaid
+    )
     me = next(r for r in residents if r.pk == citizen)
     return [
         _read(nurse, citizen), _read(doctor_vc, citizen), _read(doctor_er, citizen),
@@ -150,9 +158,12 @@ def _generated(world: _World, rng: random.Random) -> AccessRequest:
     """One random access: mostly reads within a relation, some that the policy refuses."""
     draw = rng.random()
     for share, make in (
-        (_OWN_RECORDS, _own_records), (_LOG_REVIEW, _review), (_OUTSIDER, _outsider),
-        (_ENDED, _ended), (_WRONG_ROLE, _wrong_role),
-    ):  # fmt: skip
+        (_OWN_RECORDS, _own_records),
+        (_LOG_REVIEW, _review),
+        (_OUTSIDER, _outsider),
+        (_ENDED, _ended),
+        (_WRONG_ROLE, _wrong_role),
+    ):
         if draw < share:
             return make(world, rng)
         draw -= share

@@ -161,56 +161,88 @@ class _UnitNumbers:
 
 def build_organisations(session: Session, directory: Directory) -> None:
     """Create every care giver and unit of the demo world and flush them (ids assigned)."""
-    numbers = _UnitNumbers()
+    builder = _Builder(directory)
     for region in sorted(directory.regions.values(), key=lambda r: r.code):
-        _add_region(directory, numbers, region)
+        builder.add_region(region)
     for muni in sorted(directory.municipalities.values(), key=lambda m: m.code):
-        _add_municipality(directory, numbers, muni)
+        builder.add_municipality(muni)
     for provider in PRIVATE_PROVIDERS:
-        _add_private(directory, numbers, provider)
+        builder.add_private(provider)
     session.add_all(directory.care_givers)
     session.add_all(directory.units)
     session.flush()
     directory.index()
 
 
-def _giver(directory: Directory, **values: object) -> CareGiver:
-    giver = CareGiver(**values)
-    directory.care_givers.append(giver)
-    return giver
+class _Builder:
+    """Adds care givers and their units to a directory, numbering the units."""
 
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+        self.numbers = _UnitNumbers()
 
-def _unit(
-    directory: Directory, numbers: _UnitNumbers, giver: CareGiver, muni: Municipality,
-    kind: str, name: str,
-) -> None:  # fmt: skip
-    unit = Unit(
-        hsa_id=numbers.next(giver), name=name, care_giver=giver,
-        municipality_code=muni.code, kind=kind,
-    )  # fmt: skip
-    directory.units.append(unit)
+    def giver(self, **values: object) -> CareGiver:
+        giver = CareGiver(**values)
+        self.directory.care_givers.append(giver)
+        return giver
 
+    def unit(self, giver: CareGiver, muni: Municipality, kind: str, name: str) -> None:
+        unit = Unit(
+            hsa_id=self.numbers.next(giver),
+            name=name,
+            care_giver=giver,
+            municipality_code=muni.code,
+            kind=kind,
+        )
+        self.directory.units.append(unit)
 
-def _add_region(directory: Directory, numbers: _UnitNumbers, region: Region) -> None:
-    giver = _giver(
-        directory, hsa_id=f"{region_hsa_prefix(region.code)}-VG", name=region.name,
-        kind=CareGiverKind.REGION, region_code=region.code, municipality_code=None,
-    )  # fmt: skip
-    directory.region_givers[region.code] = giver
-    towns = directory.largest_municipalities(region.code)
-    seat = towns[0]
-    _unit(directory, numbers, giver, seat, ADMINISTRATION,
-          f"Hälso- och sjukvårdsförvaltningen, {region.name}")  # fmt: skip
-    _unit(directory, numbers, giver, seat, "akutmottagning",
-          f"Akutmottagningen, Sjukhuset i {seat.name}")  # fmt: skip
-    _unit(directory, numbers, giver, seat, "barnpsykiatri",
-          f"Barn- och ungdomspsykiatrin {seat.name}")  # fmt: skip
-    _unit(directory, numbers, giver, seat, "vuxenpsykiatri", f"Vuxenpsykiatrin {seat.name}")
-    for muni, count in _vardcentral_quota(directory, towns):
-        for area in range(count):
-            suffix = f" {UNIT_AREAS[area % len(UNIT_AREAS)]}" if count > 1 else ""
-            _unit(directory, numbers, giver, muni, "vardcentral",
-                  f"Vårdcentralen {muni.name}{suffix}")  # fmt: skip
+    def add_region(self, region: Region) -> None:
+        giver = self.giver(
+            hsa_id=f"{region_hsa_prefix(region.code)}-VG",
+            name=region.name,
+            kind=CareGiverKind.REGION,
+            region_code=region.code,
+            municipality_code=None,
+        )
+        self.directory.region_givers[region.code] = giver
+        towns = self.directory.largest_municipalities(region.code)
+        seat = towns[0]
+        # Hospital and psychiatry sit in the largest town; the order fixes their HSA-ids.
+        self.unit(giver, seat, ADMINISTRATION, f"Hälso- och sjukvårdsförvaltningen, {region.name}")
+        self.unit(giver, seat, "akutmottagning", f"Akutmottagningen, Sjukhuset i {seat.name}")
+        self.unit(giver, seat, "barnpsykiatri", f"Barn- och ungdomspsykiatrin {seat.name}")
+        self.unit(giver, seat, "vuxenpsykiatri", f"Vuxenpsykiatrin {seat.name}")
+        for muni, count in _vardcentral_quota(self.directory, towns):
+            for area in range(count):
+                suffix = f" {UNIT_AREAS[area % len(UNIT_AREAS)]}" if count > 1 else ""
+                self.unit(giver, muni, "vardcentral", f"Vårdcentralen {muni.name}{suffix}")
+
+    def add_municipality(self, muni: Municipality) -> None:
+        giver = self.giver(
+            hsa_id=f"{municipality_hsa_prefix(muni.code)}-VG",
+            name=f"Socialnämnden i {genitive(muni.name)} kommun",
+            kind=CareGiverKind.MUNICIPALITY,
+            region_code=muni.region_code,
+            municipality_code=muni.code,
+        )
+        people = self.directory.population.get(muni.code, 0)
+        if people >= _HEMTJANST_FROM:
+            self.unit(giver, muni, "hemtjanst", f"Hemtjänsten {muni.name}")
+        if people >= _SARSKILT_BOENDE_FROM:
+            home = CARE_HOME_NAMES[int(muni.code) % len(CARE_HOME_NAMES)]
+            self.unit(giver, muni, "sarskilt_boende", f"{home}, särskilt boende i {muni.name}")
+
+    def add_private(self, provider: PrivateProvider) -> None:
+        giver = self.giver(
+            hsa_id=f"SE{org_number(provider.org_base)}-VG",
+            name=provider.name,
+            kind=CareGiverKind.PRIVATE,
+            region_code=provider.region_code,
+            municipality_code=None,
+        )
+        towns = self.directory.largest_municipalities(provider.region_code)
+        for muni in towns[: provider.unit_count]:
+            self.unit(giver, muni, "vardcentral", f"{provider.brand} Vårdcentral {muni.name}")
 
 
 def _vardcentral_quota(
@@ -223,35 +255,8 @@ def _vardcentral_quota(
     count = max(_MIN_VARDCENTRALER, min(_MAX_VARDCENTRALER, wanted))
     shares = [count * p / total for p in people]
     quota = [int(s) for s in shares]
-    # Towns are sorted largest first, so ties in the remainder favour larger towns.
+    # Towns are sorted largest first and the sort is stable, so ties favour larger towns.
     by_remainder = sorted(range(len(towns)), key=lambda i: -(shares[i] - quota[i]))
     for i in by_remainder[: count - sum(quota)]:
         quota[i] += 1
     return [(m, q) for m, q in zip(towns, quota, strict=True) if q > 0]
-
-
-def _add_municipality(directory: Directory, numbers: _UnitNumbers, muni: Municipality) -> None:
-    giver = _giver(
-        directory, hsa_id=f"{municipality_hsa_prefix(muni.code)}-VG",
-        name=f"Socialnämnden i {genitive(muni.name)} kommun",
-        kind=CareGiverKind.MUNICIPALITY, region_code=muni.region_code,
-        municipality_code=muni.code,
-    )  # fmt: skip
-    people = directory.population.get(muni.code, 0)
-    if people >= _HEMTJANST_FROM:
-        _unit(directory, numbers, giver, muni, "hemtjanst", f"Hemtjänsten {muni.name}")
-    if people >= _SARSKILT_BOENDE_FROM:
-        home = CARE_HOME_NAMES[int(muni.code) % len(CARE_HOME_NAMES)]
-        _unit(directory, numbers, giver, muni, "sarskilt_boende",
-              f"{home}, särskilt boende i {muni.name}")  # fmt: skip
-
-
-def _add_private(directory: Directory, numbers: _UnitNumbers, provider: PrivateProvider) -> None:
-    giver = _giver(
-        directory, hsa_id=f"SE{org_number(provider.org_base)}-VG", name=provider.name,
-        kind=CareGiverKind.PRIVATE, region_code=provider.region_code, municipality_code=None,
-    )  # fmt: skip
-    towns = directory.largest_municipalities(provider.region_code)[: provider.unit_count]
-    for muni in towns:
-        _unit(directory, numbers, giver, muni, "vardcentral",
-              f"{provider.brand} Vårdcentral {muni.name}")  # fmt: skip

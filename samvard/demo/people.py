@@ -41,12 +41,28 @@ _RELATIONS_UNTIL = datetime(2026, 6, 30, tzinfo=UTC)
 _CHUNK = 2000
 # First two digits of postal codes by county, roughly as Postnord assigns them.
 _POSTAL_RANGES = {
-    "01": (10, 19), "03": (74, 75), "04": (61, 64), "05": (58, 61), "06": (55, 57),
-    "07": (34, 36), "08": (38, 39), "09": (62, 62), "10": (37, 37), "12": (21, 29),
-    "13": (30, 31), "14": (40, 54), "17": (65, 68), "18": (69, 71), "19": (72, 73),
-    "20": (77, 79), "21": (80, 82), "22": (85, 89), "23": (83, 84), "24": (90, 93),
+    "01": (10, 19),
+    "03": (74, 75),
+    "04": (61, 64),
+    "05": (58, 61),
+    "06": (55, 57),
+    "07": (34, 36),
+    "08": (38, 39),
+    "09": (62, 62),
+    "10": (37, 37),
+    "12": (21, 29),
+    "13": (30, 31),
+    "14": (40, 54),
+    "17": (65, 68),
+    "18": (69, 71),
+    "19": (72, 73),
+    "20": (77, 79),
+    "21": (80, 82),
+    "22": (85, 89),
+    "23": (83, 84),
+    "24": (90, 93),
     "25": (94, 98),
-}  # fmt: skip
+}
 _POSTAL_TOWN = {"Gotland": "Visby"}
 
 Progress = Callable[[int, int], None]
@@ -72,20 +88,36 @@ class _Draft:
     names: tuple[str, str] | None = None
 
 
+class CitizenCountError(ValueError):
+    """More citizens were asked for than there are official test personnummer."""
+
+
+def citizen_range() -> tuple[int, int]:
+    """Smallest and largest `citizens` a world can have (the personas; the official list)."""
+    official = set(loaders.test_personnummer())
+    return sum(p.person_id in official for p in personas.CITIZENS), len(official)
+
+
+def check_citizen_count(citizens: int) -> None:
+    """Raise CitizenCountError unless `citizens` is within `citizen_range()`."""
+    low, high = citizen_range()
+    if not low <= citizens <= high:
+        raise CitizenCountError(f"citizens must be between {low} and {high}, not {citizens}")
+
+
 def choose_numbers(rng: random.Random, citizens: int) -> tuple[list[str], list[str]]:
     """The personnummer and samordningsnummer of the world, personas first."""
-    persona_ids = {p.person_id for p in personas.CITIZENS}
-    official = loaders.test_personnummer()
-    coordination = loaders.test_samordningsnummer()
-    persona_pnr = [p.person_id for p in personas.CITIZENS if p.person_id in set(official)]
-    persona_snr = [p.person_id for p in personas.CITIZENS if p.person_id in set(coordination)]
+    check_citizen_count(citizens)
+    official, coordination = loaders.test_personnummer(), loaders.test_samordningsnummer()
+    official_set, coordination_set = set(official), set(coordination)
+    persona_pnr = [p.person_id for p in personas.CITIZENS if p.person_id in official_set]
+    persona_snr = [p.person_id for p in personas.CITIZENS if p.person_id in coordination_set]
     if len(persona_pnr) + len(persona_snr) != len(personas.CITIZENS):
         raise RuntimeError("a persona number is not in Skatteverket's official test lists")
-    if not len(persona_pnr) <= citizens <= len(official):
-        raise ValueError(f"citizens must be between {len(persona_pnr)} and {len(official)}")
-    people = persona_pnr + _sample(rng, official, citizens - len(persona_pnr), persona_ids)
+    skip = {p.person_id for p in personas.CITIZENS}
+    people = persona_pnr + _sample(rng, official, citizens - len(persona_pnr), skip)
     extra = SAMORDNINGSNUMMER_COUNT - len(persona_snr)
-    return people, persona_snr + _sample(rng, coordination, extra, persona_ids)
+    return people, persona_snr + _sample(rng, coordination, extra, skip)
 
 
 def _sample(rng: random.Random, pool: Iterable[str], count: int, skip: set[str]) -> list[str]:
@@ -111,12 +143,14 @@ def build_people(
     drafts += [_draft(rng, homes, number, folkbokford=False) for number in coordination]
     rows = [_person_row(directory, rng, draft) for draft in drafts]
     _insert(session, Person, rows, progress)
-    keys = dict(session.execute(select(Person.person_id, Person.id)).tuples().all())
+    keys = dict(session.execute(select(Person.person_id, Person.id)).all())
     return [
         Resident(
-            pk=keys[d.parsed.normalized], person_id=d.parsed.normalized,
-            age=d.parsed.age(AGE_REFERENCE_DAY), home=d.home,
-        )  # fmt: skip
+            pk=keys[d.parsed.normalized],
+            person_id=d.parsed.normalized,
+            age=d.parsed.age(AGE_REFERENCE_DAY),
+            home=d.home,
+        )
         for d in drafts
     ]
 
@@ -152,11 +186,18 @@ def _person_row(directory: Directory, rng: random.Random, draft: _Draft) -> dict
     given_names = MALE_GIVEN_NAMES if parsed.sex == "male" else FEMALE_GIVEN_NAMES
     given, family = draft.names or (rng.choice(given_names), rng.choice(FAMILY_NAMES))
     row: dict[str, Any] = {
-        "person_id": parsed.normalized, "id_kind": parsed.kind.value, "given_name": given,
-        "family_name": family, "birth_date": parsed.birth_date, "sex": parsed.sex,
-        "protected_identity": draft.protected, "municipality_code": draft.stored_home,
-        "street_address": None, "postal_code": None, "city": None,
-    }  # fmt: skip
+        "person_id": parsed.normalized,
+        "id_kind": parsed.kind.value,
+        "given_name": given,
+        "family_name": family,
+        "birth_date": parsed.birth_date,
+        "sex": parsed.sex,
+        "protected_identity": draft.protected,
+        "municipality_code": draft.stored_home,
+        "street_address": None,
+        "postal_code": None,
+        "city": None,
+    }
     if draft.stored_home is not None:
         row.update(_address(directory, rng, draft.stored_home))
     return row
@@ -221,9 +262,12 @@ def _relation_kind(unit: Unit) -> str:
 def _persona_relation(resident: Resident, unit: Unit, index: int) -> dict[str, Any]:
     started = datetime(2024, 3, 1, 9, 0, tzinfo=UTC) + timedelta(days=30 * index)
     return {
-        "person_id": resident.pk, "unit_id": unit.id, "kind": _relation_kind(unit),
-        "started_at": started, "ended_at": None,
-    }  # fmt: skip
+        "person_id": resident.pk,
+        "unit_id": unit.id,
+        "kind": _relation_kind(unit),
+        "started_at": started,
+        "ended_at": None,
+    }
 
 
 def _relations_for(
@@ -238,10 +282,15 @@ def _relations_for(
         ended = None
         if rng.random() < _ENDED_RELATION_SHARE:
             ended = min(started + timedelta(days=rng.randint(14, 365)), _RELATIONS_UNTIL)
-        rows.append({
-            "person_id": resident.pk, "unit_id": unit.id, "kind": _relation_kind(unit),
-            "started_at": started, "ended_at": ended,
-        })  # fmt: skip
+        rows.append(
+            {
+                "person_id": resident.pk,
+                "unit_id": unit.id,
+                "kind": _relation_kind(unit),
+                "started_at": started,
+                "ended_at": ended,
+            }
+        )
     return rows
 
 

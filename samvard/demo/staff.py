@@ -25,19 +25,34 @@ _SECOND_UNIT_SHARE = 0.1
 
 _P, _R = Profession, Role
 STAFFING: dict[str, tuple[tuple[Profession, Role, int], ...]] = {
-    "vardcentral": ((_P.LAKARE, _R.CLINICIAN, 2), (_P.SJUKSKOTERSKA, _R.CLINICIAN, 2),
-                    (_P.BARNMORSKA, _R.CLINICIAN, 1)),
+    "vardcentral": (
+        (_P.LAKARE, _R.CLINICIAN, 2),
+        (_P.SJUKSKOTERSKA, _R.CLINICIAN, 2),
+        (_P.BARNMORSKA, _R.CLINICIAN, 1),
+    ),
     "akutmottagning": ((_P.LAKARE, _R.CLINICIAN, 4), (_P.SJUKSKOTERSKA, _R.CLINICIAN, 5)),
-    "barnpsykiatri": ((_P.LAKARE, _R.CLINICIAN, 1), (_P.PSYKOLOG, _R.CLINICIAN, 2),
-                      (_P.SJUKSKOTERSKA, _R.CLINICIAN, 1), (_P.KURATOR, _R.CLINICIAN, 1)),
-    "vuxenpsykiatri": ((_P.LAKARE, _R.CLINICIAN, 2), (_P.PSYKOLOG, _R.CLINICIAN, 2),
-                       (_P.SJUKSKOTERSKA, _R.CLINICIAN, 2)),
-    "administration": ((_P.ADMINISTRATOR, _R.ADMINISTRATOR, 1),
-                       (_P.ADMINISTRATOR, _R.LOG_REVIEWER, 1)),
-    "hemtjanst": ((_P.UNDERSKOTERSKA, _R.CARE_STAFF, 3),
-                  (_P.BISTANDSHANDLAGGARE, _R.CARE_STAFF, 1)),
+    "barnpsykiatri": (
+        (_P.LAKARE, _R.CLINICIAN, 1),
+        (_P.PSYKOLOG, _R.CLINICIAN, 2),
+        (_P.SJUKSKOTERSKA, _R.CLINICIAN, 1),
+        (_P.KURATOR, _R.CLINICIAN, 1),
+    ),
+    "vuxenpsykiatri": (
+        (_P.LAKARE, _R.CLINICIAN, 2),
+        (_P.PSYKOLOG, _R.CLINICIAN, 2),
+        (_P.SJUKSKOTERSKA, _R.CLINICIAN, 2),
+    ),
+    "administration": (
+        (_P.ADMINISTRATOR, _R.ADMINISTRATOR, 1),
+        (_P.ADMINISTRATOR, _R.LOG_REVIEWER, 1),
+    ),
+    "hemtjanst": (
+        (_P.UNDERSKOTERSKA, _R.CARE_STAFF, 3),
+        (_P.BISTANDSHANDLAGGARE, _R.CARE_STAFF, 1),
+    ),
     "sarskilt_boende": ((_P.UNDERSKOTERSKA, _R.CARE_STAFF, 3),),
-}  # fmt: skip
+}
+_CARE_ROLES = {_R.CLINICIAN, _R.CARE_STAFF}
 # Professions where most Swedish staff are women; used only to make names plausible.
 _MOSTLY_WOMEN = {_P.SJUKSKOTERSKA, _P.BARNMORSKA, _P.UNDERSKOTERSKA, _P.BISTANDSHANDLAGGARE}
 
@@ -60,11 +75,16 @@ def actor_for(assignment: Assignment) -> Actor:
     """The staff actor that logs in with `assignment` (unit and care giver from the directory)."""
     unit, giver = assignment.unit, assignment.unit.care_giver
     return Actor(
-        kind=ActorKind.STAFF, id=assignment.staff.hsa_id, staff_pk=assignment.staff.id,
-        role=Role(assignment.role), unit_id=unit.id, unit_hsaid=unit.hsa_id,
-        care_giver_id=giver.id, care_giver_hsaid=giver.hsa_id,
+        kind=ActorKind.STAFF,
+        id=assignment.staff.hsa_id,
+        staff_pk=assignment.staff.id,
+        role=Role(assignment.role),
+        unit_id=unit.id,
+        unit_hsaid=unit.hsa_id,
+        care_giver_id=giver.id,
+        care_giver_hsaid=giver.hsa_id,
         care_giver_kind=CareGiverKind(giver.kind),
-    )  # fmt: skip
+    )
 
 
 class _Roster:
@@ -91,18 +111,23 @@ class _Roster:
         woman = self.rng.random() < (0.8 if profession in _MOSTLY_WOMEN else 0.5)
         given = self.rng.choice(FEMALE_GIVEN_NAMES if woman else MALE_GIVEN_NAMES)
         member = Staff(
-            hsa_id=self.hsa_id(unit), given_name=given,
-            family_name=self.rng.choice(FAMILY_NAMES), profession=profession,
-        )  # fmt: skip
+            hsa_id=self.hsa_id(unit),
+            given_name=given,
+            family_name=self.rng.choice(FAMILY_NAMES),
+            profession=profession,
+        )
         self.staff.append(member)
         return member
 
     def assign(self, member: Staff, unit: Unit, role: Role, *, ended: bool = False) -> None:
         self.assignments.append(
             Assignment(
-                staff=member, unit=unit, role=role, valid_from=ACTIVE_FROM,
+                staff=member,
+                unit=unit,
+                role=role,
+                valid_from=ACTIVE_FROM,
                 valid_to=ENDED_ON if ended else None,
-            )  # fmt: skip
+            )
         )
 
 
@@ -125,9 +150,11 @@ def _add_personas(roster: _Roster, directory: Directory) -> Counter[tuple[int, P
     covered: Counter[tuple[int, Profession, Role]] = Counter()
     for persona in personas.STAFF:
         member = Staff(
-            hsa_id=persona.hsa_id, given_name=persona.given_name,
-            family_name=persona.family_name, profession=persona.profession,
-        )  # fmt: skip
+            hsa_id=persona.hsa_id,
+            given_name=persona.given_name,
+            family_name=persona.family_name,
+            profession=persona.profession,
+        )
         roster.staff.append(member)
         for unit_hsa in persona.units:
             unit = directory.unit(unit_hsa)
@@ -146,7 +173,8 @@ def _staff_unit(
     for profession, role, count in STAFFING[unit.kind]:
         for _ in range(count - covered[(unit.id, profession, role)]):
             member = roster.person(unit, profession)
-            ended = roster.rng.random() < _ENDED_SHARE
+            # Only care roles end: every region keeps its administrator and log reviewer.
+            ended = role in _CARE_ROLES and roster.rng.random() < _ENDED_SHARE
             roster.assign(member, unit, role, ended=ended)
             if _works_emergency_shifts(roster, unit, profession, ended):
                 emergency = directory.by_region(directory.region_of(unit), "akutmottagning")

@@ -20,7 +20,7 @@ from samvard.core.audit import AuditEntry
 from samvard.core.db import Base
 from samvard.demo.history import build_history, default_event_count
 from samvard.demo.organisations import build_organisations, load_geography
-from samvard.demo.people import build_people, build_relations
+from samvard.demo.people import build_people, build_relations, check_citizen_count
 from samvard.demo.staff import build_staff
 from samvard.directory.models import Assignment, CareGiver, Municipality, Region, Staff, Unit
 from samvard.identity.models import Person
@@ -71,9 +71,10 @@ def build_demo(
     """Create the demo world inside the caller's transaction (the caller commits).
 
     Expects empty directory, person and relation tables; regions and municipalities that
-    already exist are reused. Raises ValueError if `citizens` is more than the official
-    test personnummer allow.
+    already exist are reused. Raises `CitizenCountError` (a ValueError) if `citizens` is
+    outside `citizen_range()`.
     """
+    check_citizen_count(citizens)
     report = progress or _silent
 
     def stage(name: str) -> Callable[[int, int], None]:
@@ -81,7 +82,7 @@ def build_demo(
 
     def rng(name: str) -> random.Random:
         # A string seed is hashed with SHA-512 by `random`, stable across processes.
-        return random.Random(f"samvard-demo:{seed}:{name}")
+        return random.Random(f"samvard-demo:{seed}:{name}")  # noqa: S311 - demo data, no secrets
 
     directory = load_geography(session)
     report("geography", 1, 1)
@@ -92,9 +93,14 @@ def build_demo(
     residents = build_people(session, directory, rng("persons"), citizens, stage("persons"))
     relations = build_relations(session, directory, residents, rng("relations"), stage("relations"))
     build_history(
-        session, posts, residents, relations, rng=rng("history"),
-        events=default_event_count(citizens), progress=stage("history"),
-    )  # fmt: skip
+        session,
+        posts,
+        residents,
+        relations,
+        rng=rng("history"),
+        events=default_event_count(citizens),
+        progress=stage("history"),
+    )
     return summarise(session)
 
 
@@ -112,9 +118,14 @@ def summarise(session: Session) -> DemoSummary:
         select(func.count()).select_from(AuditEntry).where(AuditEntry.outcome == "denied")
     )
     return DemoSummary(
-        regions=count(Region), municipalities=count(Municipality),
-        care_givers=count(CareGiver), units=count(Unit), staff=count(Staff),
-        assignments=count(Assignment), persons=count(Person),
-        care_relations=count(CareRelation), audit_entries=count(AuditEntry),
+        regions=count(Region),
+        municipalities=count(Municipality),
+        care_givers=count(CareGiver),
+        units=count(Unit),
+        staff=count(Staff),
+        assignments=count(Assignment),
+        persons=count(Person),
+        care_relations=count(CareRelation),
+        audit_entries=count(AuditEntry),
         denied_accesses=denied or 0,
-    )  # fmt: skip
+    )

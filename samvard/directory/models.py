@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from samvard.core.db import Base
+from samvard.core.db import Base, str_enum
 
 
 class CareGiverKind(StrEnum):
@@ -79,7 +79,7 @@ class CareGiver(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     hsa_id: Mapped[str] = mapped_column(String(31), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[CareGiverKind] = mapped_column(String(16))
+    kind: Mapped[CareGiverKind] = mapped_column(str_enum(CareGiverKind, 16))
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
 
@@ -109,7 +109,7 @@ class Staff(Base):
     hsa_id: Mapped[str] = mapped_column(String(31), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
-    profession: Mapped[Profession] = mapped_column(String(32))
+    profession: Mapped[Profession] = mapped_column(str_enum(Profession))
 
     @property
     def display_name(self) -> str:
@@ -125,7 +125,7 @@ class Assignment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
-    role: Mapped[Role] = mapped_column(String(32))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
 

@@ -29,16 +29,14 @@ class RegionSummary:
 
 def list_region_summaries(session: Session) -> list[RegionSummary]:
     """All regions with municipality and unit counts, in code order."""
-    muni = dict(
-        session.execute(select(Municipality.region_code, func.count()).group_by(Municipality.region_code)).tuples()
+    muni_counts = select(Municipality.region_code, func.count()).group_by(Municipality.region_code)
+    unit_counts = (
+        select(Municipality.region_code, func.count(Unit.id))
+        .join(Unit, Unit.municipality_code == Municipality.code)
+        .group_by(Municipality.region_code)
     )
-    units = dict(
-        session.execute(
-            select(Municipality.region_code, func.count(Unit.id))
-            .join(Unit, Unit.municipality_code == Municipality.code)
-            .group_by(Municipality.region_code)
-        ).tuples()
-    )
+    muni = {code: count for code, count in session.execute(muni_counts)}
+    units = {code: count for code, count in session.execute(unit_counts)}
     regions = session.scalars(select(Region).order_by(Region.code))
     return [RegionSummary(r, muni.get(r.code, 0), units.get(r.code, 0)) for r in regions]
 

@@ -36,6 +36,8 @@ def get_db(request: Request) -> Iterator[Session]:
             session.commit()
             raise
         except BaseException:
+            # Detach first: a rollback would expire the login objects the error page shows.
+            session.expunge_all()
             session.rollback()
             raise
         session.commit()

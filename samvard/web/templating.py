@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 
 _HERE = Path(__file__).parent
 SWEDEN = ZoneInfo("Europe/Stockholm")
@@ -18,8 +19,12 @@ SWEDEN = ZoneInfo("Europe/Stockholm")
 
 def make_templates() -> Jinja2Templates:
     """Templates with autoescaping and a gettext catalogue (Swedish is the source text)."""
-    templates = Jinja2Templates(directory=_HERE / "templates", extensions=["jinja2.ext.i18n"])
-    templates.env.install_gettext_translations(gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
+    env = Environment(
+        loader=FileSystemLoader(_HERE / "templates"), autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )  # fmt: skip
+    env.install_gettext_translations(gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
+    templates = Jinja2Templates(env=env)
     templates.env.filters["local_time"] = local_time
     return templates
 

@@ -30,9 +30,8 @@ def run_oidc_provider(
 ) -> Iterator[str]:
     """Start the provider on a free loopback port; yields its issuer URL.
 
-    ``users`` is the USERS.json content: ``[{"sub": ..., "claims": {...}}]``.
-    The process is stopped on exit; its log goes to a temporary file that is
-    quoted in the error if the provider fails to start.
+    ``users`` is USERS.json's content. The process is stopped on exit; its log
+    goes to a temporary file, quoted in the error if the provider fails to start.
     """
     with tempfile.TemporaryDirectory(prefix="oidc-provider-") as tmp:
         users_file = Path(tmp, "users.json")

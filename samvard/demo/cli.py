@@ -1,0 +1,94 @@
+"""`samvard demo`: load the deterministic demo world into an empty database."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy.orm import Session
+
+from samvard.core.config import get_settings
+from samvard.core.db import make_engine, make_session_factory, transaction
+from samvard.demo.people import CitizenCountError, check_citizen_count
+from samvard.demo.world import DEFAULT_CITIZENS, DEFAULT_SEED, STAGES, DemoSummary, build_demo
+from samvard.directory.models import CareGiver, Staff, Unit
+from samvard.identity.models import Person
+
+_TABLES = (
+    "region",
+    "municipality",
+    "care_giver",
+    "unit",
+    "staff",
+    "assignment",
+    "person",
+    "care_relation",
+    "audit_entry",
+)
+_NOT_EMPTY = (
+    "Databasen innehåller redan personer eller organisationer; demovärlden laddas bara i en "
+    "tom databas.\nThe database already contains people or organisations; the demo world "
+    "loads only into an empty database."
+)
+
+
+@click.command("demo")
+@click.option(
+    "--citizens",
+    type=int,
+    default=DEFAULT_CITIZENS,
+    show_default=True,
+    help="Number of citizens with official test personnummer.",
+)
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True, help="Random seed.")
+@click.option("--database-url", default=None, help="Database URL (default: SAMVARD_DATABASE_URL).")
+def command(citizens: int, seed: int, database_url: str | None) -> None:
+    """Load the deterministic demo world (organisations, staff, citizens, access history).
+
+    Only into an empty database whose schema already exists.
+    """
+    try:
+        check_citizen_count(citizens)
+    except CitizenCountError as error:
+        raise click.BadParameter(str(error), param_hint="--citizens") from error
+    engine = make_engine(database_url or get_settings().database_url)
+    try:
+        summary, seconds = _load(engine, citizens, seed)
+    finally:
+        engine.dispose()
+    _print_summary(summary, seed, seconds)
+
+
+def _load(engine: Engine, citizens: int, seed: int) -> tuple[DemoSummary, float]:
+    missing = [name for name in _TABLES if not inspect(engine).has_table(name)]
+    if missing:
+        raise click.ClickException(
+            f"Databasschemat saknas ({', '.join(missing)}); kör migreringarna först.\n"
+            "The database schema is missing; run the migrations first."
+        )
+    started = time.perf_counter()
+    with transaction(make_session_factory(engine)) as session:
+        if _has_data(session):
+            raise click.ClickException(_NOT_EMPTY)
+        summary = build_demo(session, citizens=citizens, seed=seed, progress=_progress)
+    return summary, time.perf_counter() - started
+
+
+def _has_data(session: Session) -> bool:
+    # Regions and municipalities may be preloaded reference data; anything else means
+    # someone's data is here, and the demo must never mix with it.
+    return any(
+        session.scalar(select(func.count()).select_from(model))
+        for model in (Person, CareGiver, Unit, Staff)
+    )
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    click.echo(f"  {STAGES.get(stage, stage)}: {done}/{total}", err=True)
+
+
+def _print_summary(summary: DemoSummary, seed: int, seconds: float) -> None:
+    click.echo(f"Demovärlden är klar / demo world ready (seed {seed}, {seconds:.1f} s):")
+    for name, count in summary.as_dict().items():
+        click.echo(f"  {name:<16} {count:>7}")

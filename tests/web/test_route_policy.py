@@ -1,0 +1,172 @@
+"""Every route, walked by every role: the outcome must be the one this table expects.
+
+A route added without an entry here fails `test_every_route_has_an_expectation`, so no
+page or API can appear without someone deciding who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from samvard.demo import personas
+from samvard.directory.models import Staff, Unit
+from samvard.identity.models import Person
+from tests.conftest import Database
+from tests.support.web import client_for, login_citizen, login_staff
+
+ROLES = ["anon", "citizen", "nurse", "care_staff", "admin", "reviewer", "planner", "ended"]
+STAFF_ROLES = {
+    "nurse": personas.NURSE, "care_staff": personas.CARE_STAFF, "admin": personas.ADMINISTRATOR,
+    "reviewer": personas.LOG_REVIEWER, "planner": personas.PLANNER, "ended": personas.ENDED_STAFF,
+}  # fmt: skip
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+PUBLIC = expect(200)
+CITIZEN_PAGE = expect(303, citizen=200)
+STAFF_ANY = expect(200, anon=303, citizen=303)
+STAFF_AT_UNIT = expect(200, anon=303, citizen=303, ended=409)
+ADMIN_PAGE = expect(403, anon=303, citizen=303, admin=200, ended=409)
+DIRECTORY_API = expect(200, anon=401, ended=403)
+PATIENT_FHIR = expect(403, anon=401, citizen=200, nurse=200)
+
+# (method, path template) -> expected status per role
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("GET", "/"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/api/openapi.json"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("GET", "/login/test"): PUBLIC,
+    ("GET", "/personal/login"): PUBLIC,
+    ("GET", "/personal/login/test"): PUBLIC,
+    ("GET", "/login/oidc"): expect(404),
+    ("GET", "/personal/login/oidc"): expect(404),
+    ("GET", "/login/oidc/callback"): expect(400),
+    ("GET", "/personal/login/oidc/callback"): expect(400),
+    ("GET", "/personal/enhet"): STAFF_ANY,
+    ("GET", "/mina-sidor"): CITIZEN_PAGE,
+    ("GET", "/mina-sidor/uppgifter"): CITIZEN_PAGE,
+    ("GET", "/mina-sidor/vem-har-last"): CITIZEN_PAGE,
+    ("GET", "/personal"): STAFF_AT_UNIT,
+    ("GET", "/personal/patient/{person_pk}"): expect(403, anon=303, citizen=303, nurse=200, ended=409),
+    ("GET", "/personal/logg"): expect(403, anon=303, citizen=303, reviewer=200, ended=409),
+    ("GET", "/admin/katalog"): ADMIN_PAGE,
+    ("GET", "/admin/katalog/region/{code}"): ADMIN_PAGE,
+    ("GET", "/admin/katalog/enhet/{unit_id}"): ADMIN_PAGE,
+    ("GET", "/admin/katalog/ny-enhet"): ADMIN_PAGE,
+    ("GET", "/api/v1/me"): expect(200, anon=401),
+    ("GET", "/api/v1/me/access-log"): expect(401, citizen=200),
+    ("GET", "/api/v1/patients/{person_id}"): expect(403, anon=401, citizen=401, nurse=200, ended=409),
+    ("GET", "/api/v1/directory/regions"): DIRECTORY_API,
+    ("GET", "/api/v1/directory/municipalities"): DIRECTORY_API,
+    ("GET", "/api/v1/directory/units"): DIRECTORY_API,
+    ("GET", "/fhir/metadata"): PUBLIC,
+    ("GET", "/fhir/Patient/{patient_id}"): PATIENT_FHIR,
+    ("GET", "/fhir/Patient"): PATIENT_FHIR,
+    ("GET", "/fhir/Organization/{org_id}"): DIRECTORY_API,
+    ("GET", "/fhir/Organization"): DIRECTORY_API,
+    ("GET", "/fhir/Practitioner/{staff_id}"): DIRECTORY_API,
+    ("GET", "/fhir/Practitioner"): DIRECTORY_API,
+    ("GET", "/fhir/PractitionerRole"): DIRECTORY_API,
+    ("GET", "/fhir/AuditEvent"): expect(403, anon=401, citizen=200, reviewer=200),
+    # Forms without a valid CSRF token are refused before anything else happens.
+    ("POST", "/login/test"): expect(403),
+    ("POST", "/personal/login/test"): expect(403),
+    ("POST", "/personal/enhet"): expect(403),
+    ("POST", "/personal/sok"): expect(403),
+    ("POST", "/admin/katalog/ny-enhet"): expect(403),
+    ("POST", "/logout"): expect(403),
+    ("POST", "/api/v1/identity/validate"): expect(200, anon=401),
+}  # fmt: skip
+
+
+def _flatten(routes: list[Any]) -> Iterator[Any]:
+    # FastAPI keeps included routers nested; expand them to the routes they serve.
+    for route in routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            yield from contexts()
+        else:
+            yield route
+
+
+def app_routes(client: TestClient) -> set[tuple[str, str]]:
+    found = set()
+    for route in _flatten(client.app.routes):  # type: ignore[attr-defined]
+        methods = getattr(route, "methods", None) or set()
+        found |= {(m, route.path) for m in methods if m not in {"HEAD", "OPTIONS"}}
+    return found
+
+
+def test_every_route_has_an_expectation(sqlite_world: Database) -> None:
+    client = client_for(sqlite_world)
+    routes = app_routes(client)
+    assert routes - set(EXPECTED) == set(), "new route without an access expectation"
+    assert set(EXPECTED) - routes == set(), "expectation for a route that no longer exists"
+
+
+def _samples(world: Database) -> dict[str, str]:
+    with world.sessions() as session:
+        citizen = session.scalar(select(Person).where(Person.person_id == personas.CITIZEN.person_id))
+        unit = session.scalar(select(Unit).where(Unit.hsa_id == personas.VARDCENTRAL_UNIT))
+        nurse = session.scalar(select(Staff).where(Staff.hsa_id == personas.NURSE.hsa_id))
+        assert citizen and unit and nurse
+        return {
+            "person_pk": str(citizen.id), "patient_id": str(citizen.id),
+            "person_id": citizen.person_id, "code": "01", "unit_id": str(unit.id),
+            "org_id": f"unit-{unit.id}", "staff_id": str(nurse.id),
+        }  # fmt: skip
+
+
+QUERIES = {
+    "/fhir/Patient": "identifier=urn:oid:1.2.752.129.2.1.3.1|{person_id}",
+    "/fhir/Organization": f"identifier=urn:oid:1.2.752.29.4.19|{personas.VARDCENTRAL_UNIT}",
+    "/fhir/Practitioner": f"identifier={personas.NURSE.hsa_id}",
+    "/fhir/PractitionerRole": "practitioner=Practitioner/{staff_id}",
+    "/fhir/AuditEvent": "patient=Patient/{patient_id}",
+    "/api/v1/directory/units": "region=01",
+}
+
+
+def _client_as(world: Database, role: str) -> TestClient:
+    client = client_for(world)
+    if role == "citizen":
+        login_citizen(client, personas.CITIZEN.person_id)
+    elif role in STAFF_ROLES:
+        persona = STAFF_ROLES[role]
+        login_staff(client, persona.hsa_id, persona.units[0])
+    return client
+
+
+@pytest.fixture
+def clients(world: Database) -> Iterator[dict[str, TestClient]]:
+    yield {role: _client_as(world, role) for role in ROLES}
+
+
+@pytest.mark.db
+def test_every_route_with_every_role(world: Database, clients: dict[str, TestClient]) -> None:
+    samples = _samples(world)
+    failures = []
+    for (method, template), expected in sorted(EXPECTED.items()):
+        url = template.format(**samples)
+        if template in QUERIES:
+            url += "?" + QUERIES[template].format(**samples)
+        for role in ROLES:
+            client = clients[role]
+            if method == "GET":
+                response = client.get(url)
+            elif template.startswith("/api/"):
+                response = client.post(url, json={"identifiers": [personas.CITIZEN.person_id]})
+            else:
+                response = client.post(url, data={"csrf_token": "forged"})
+            if response.status_code != expected[role]:
+                failures.append(f"{method} {url} as {role}: {response.status_code} != {expected[role]}")
+    assert not failures, "\n".join(failures)
