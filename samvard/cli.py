@@ -7,8 +7,19 @@ import sys
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
-from samvard.core.config import get_settings
+from samvard.core.config import Settings
+from samvard.core.config import get_settings as _load_settings
+
+
+def get_settings() -> Settings:
+    """The settings, or a clear refusal to start (e.g. test logins in production)."""
+    try:
+        return _load_settings()
+    except ValidationError as exc:
+        reasons = "; ".join(str(e.get("msg", "")) for e in exc.errors())
+        raise click.ClickException(f"Refusing to start: {reasons}") from exc
 
 
 @click.group()
@@ -33,8 +44,11 @@ def migrate(database_url: str | None) -> None:
 @click.option("--host", default=None, help="Interface (default from settings: 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port (default from settings: 8000).")
 @click.option("--workers", type=int, default=1, show_default=True)
-@click.option("--prepare/--no-prepare", default=False,
-              help="Migrate, and load demo data if the database is empty, before serving.")  # fmt: skip
+@click.option(
+    "--prepare/--no-prepare",
+    default=False,
+    help="Migrate, and load demo data if the database is empty, before serving.",
+)
 def serve(host: str | None, port: int | None, workers: int, prepare: bool) -> None:
     """Serve the platform (HTTP)."""
     import uvicorn
@@ -44,23 +58,33 @@ def serve(host: str | None, port: int | None, workers: int, prepare: bool) -> No
         _prepare(settings.database_url)
     host, port = host or settings.host, port or settings.port
     click.echo(f"Samvård serving on http://{host}:{port}", err=True)
-    uvicorn.run("samvard.web.asgi:app", host=host, port=port, workers=workers,
-                proxy_headers=False, log_level="info")  # fmt: skip
+    uvicorn.run(
+        "samvard.web.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        log_level="info",
+    )
 
 
 def _prepare(database_url: str) -> None:
     from samvard.core import migrate as migrations
     from samvard.core.db import make_engine, make_session_factory, transaction
-    from samvard.demo.cli import load_demo_world
     from samvard.identity.queries import count_persons
 
     engine = make_engine(database_url)
     migrations.upgrade(engine)
     with transaction(make_session_factory(engine)) as session:
         empty = count_persons(session) == 0
+    engine.dispose()
     if empty:
-        click.echo("Empty database: loading the demo world.", err=True)
-        load_demo_world(engine)
+        click.echo(
+            "Tom databas: laddar demovärlden (empty database: loading the demo world).", err=True
+        )
+        from samvard.demo.cli import command as demo_command
+
+        demo_command.main(args=["--database-url", database_url], standalone_mode=False)
 
 
 @main.group()
@@ -69,8 +93,11 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.option("--anchor", type=click.Path(dir_okay=False, path_type=Path),
-              help="File that remembers the last verified tip; detects a cut-off tail.")  # fmt: skip
+@click.option(
+    "--anchor",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File that remembers the last verified tip; detects a cut-off tail.",
+)
 def audit_verify(anchor: Path | None) -> None:
     """Walk the hash chain; exit 1 and name the first bad entry if it does not hold."""
     from samvard.core import anchors
@@ -115,3 +142,6 @@ def _register() -> None:
 
 
 _register()
+
+if __name__ == "__main__":
+    main()

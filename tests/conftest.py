@@ -17,7 +17,6 @@ from samvard.core import migrate
 from samvard.core.config import Settings
 from samvard.core.db import make_engine, make_session_factory
 
-
 PG_URL = os.environ.get(
     "SAMVARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -32,7 +31,7 @@ def _postgres_problem() -> str | None:
         with probe.connect() as conn:
             conn.execute(text("SELECT 1"))
         probe.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         return f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}"
     return None
 
@@ -150,9 +149,12 @@ def sqlite_world(tmp_path: Path, _sqlite_world_template: Path) -> Iterator[Datab
 def make_settings(database_url: str, **overrides: object) -> Settings:
     """Settings for an app under test."""
     values: dict[str, object] = {
-        "database_url": database_url, "secret_key": SECRET, "test_logins": True,
-        "cookie_secure": True, "public_base_url": "https://testserver",
-    }  # fmt: skip
+        "database_url": database_url,
+        "secret_key": SECRET,
+        "test_logins": True,
+        "cookie_secure": True,
+        "public_base_url": "https://testserver",
+    }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 

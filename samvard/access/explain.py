@@ -13,12 +13,15 @@ _REASONS = {
     "no_care_role": "Personens roll ger inte tillgång till patientuppgifter, så åtkomsten nekades.",
     "protected_identity": "Dina skyddade personuppgifter visades inte.",
     "not_log_reviewer": "Åtkomsten nekades.",
+    "log_review": "Vårdgivaren granskade loggen över vem som läst om dig (logguppföljning).",
+    "not_own_records": "Åtkomsten nekades.",
 }
 
 _RESOURCES = {
     "patient.demographics": "dina person- och kontaktuppgifter",
     "patient.protected_details": "ditt namn och din adress",
     "patient.access_log": "loggen över vem som läst om dig",
+    "audit.review": "loggen över vem som läst om dig",
     "session": "inloggning",
 }
 

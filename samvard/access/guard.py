@@ -84,7 +84,9 @@ def _has_relation(
     return bool(session.scalar(select(exists(query))))
 
 
-def _record(request: AccessRequest, decision: Decision, patient: Person | None) -> audit.AuditRecord:
+def _record(
+    request: AccessRequest, decision: Decision, patient: Person | None
+) -> audit.AuditRecord:
     actor = request.actor
     return audit.AuditRecord(
         actor_kind=actor.kind.value if actor else "anonymous",

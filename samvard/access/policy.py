@@ -7,6 +7,8 @@ matched falls through to `no_rule`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from samvard.access.schemas import (
     AccessRequest,
     Actor,
@@ -46,8 +48,10 @@ def _decide_citizen(actor: Actor, request: AccessRequest) -> Decision:
     if request.info is InfoSet.DIRECTORY:
         return _allow("public_directory", "Vårdenheter är offentliga uppgifter.")
     own = request.patient_pk is not None and request.patient_pk == actor.person_pk
-    if own and request.purpose is Purpose.OWN_RECORDS and request.info in (
-        _PATIENT_INFO | {InfoSet.ACCESS_LOG}
+    if (
+        own
+        and request.purpose is Purpose.OWN_RECORDS
+        and request.info in (_PATIENT_INFO | {InfoSet.ACCESS_LOG})
     ):
         return _allow("own_records", "Du läste dina egna uppgifter.")
     return _deny("not_own_records", "Invånare kan bara se sina egna uppgifter.")
@@ -56,32 +60,29 @@ def _decide_citizen(actor: Actor, request: AccessRequest) -> Decision:
 def _decide_staff(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
     if not facts.assignment_active or actor.role is None:
         return _deny("no_active_assignment", "Du saknar ett giltigt uppdrag på enheten.")
-    if request.info is InfoSet.DIRECTORY:
-        return _allow("directory", "Katalogen över organisationer får läsas av personal.")
-    if request.info is InfoSet.DIRECTORY_ADMIN:
-        return _decide_directory_admin(actor, request)
-    if request.info is InfoSet.AUDIT_REVIEW:
-        return _decide_log_review(actor, request)
-    if request.info is InfoSet.PATIENT_LIST:
-        return _decide_patient_list(actor, request)
-    if request.info in _PATIENT_INFO:
-        return _decide_patient_info(actor, request, facts)
-    return _deny("no_rule", "Ingen regel ger åtkomst.")
+    rule = _STAFF_RULES.get(request.info)
+    if rule is None:
+        return _deny("no_rule", "Ingen regel ger åtkomst.")
+    return rule(actor, request, facts)
 
 
-def _decide_directory_admin(actor: Actor, request: AccessRequest) -> Decision:
+def _decide_directory(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    return _allow("directory", "Katalogen över organisationer får läsas av personal.")
+
+
+def _decide_directory_admin(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
     if actor.role is Role.ADMINISTRATOR and request.purpose is Purpose.ADMINISTRATION:
         return _allow("directory_admin", "Administration av organisationskatalogen.")
     return _deny("not_administrator", "Endast administratörer får administrera katalogen.")
 
 
-def _decide_log_review(actor: Actor, request: AccessRequest) -> Decision:
+def _decide_log_review(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
     if actor.role is Role.LOG_REVIEWER and request.purpose is Purpose.LOG_REVIEW:
         return _allow("log_review", "Systematisk logguppföljning hos vårdgivaren.")
     return _deny("not_log_reviewer", "Endast loggranskare får granska loggar.")
 
 
-def _decide_patient_list(actor: Actor, request: AccessRequest) -> Decision:
+def _decide_patient_list(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
     own_unit = request.unit_id is not None and request.unit_id == actor.unit_id
     purpose = _CARE_PURPOSE.get(actor.role) if actor.role else None
     if own_unit and purpose is not None and request.purpose is purpose:
@@ -95,12 +96,24 @@ def _decide_patient_info(actor: Actor, request: AccessRequest, facts: Facts) -> 
         return _deny("no_care_role", "Din roll ger inte tillgång till patientuppgifter.")
     if not facts.relation_at_care_giver:
         return _deny("no_care_relation", "Det finns ingen vårdrelation eller omsorgsrelation.")
-    if request.info is InfoSet.PROTECTED_DETAILS and facts.patient_protected:
-        if not facts.relation_at_unit:
-            return _deny(
-                "protected_identity", "Skyddade personuppgifter visas bara för patientens enhet."
-            )
+    hidden = request.info is InfoSet.PROTECTED_DETAILS and facts.patient_protected
+    if hidden and not facts.relation_at_unit:
+        return _deny(
+            "protected_identity", "Skyddade personuppgifter visas bara för patientens enhet."
+        )
     return _allow(_relation_reason(purpose), _relation_text(purpose))
+
+
+_StaffRule = Callable[[Actor, AccessRequest, Facts], Decision]
+# Which rule answers for which information set; an information set not listed is denied.
+_STAFF_RULES: dict[InfoSet, _StaffRule] = {
+    InfoSet.DIRECTORY: _decide_directory,
+    InfoSet.DIRECTORY_ADMIN: _decide_directory_admin,
+    InfoSet.AUDIT_REVIEW: _decide_log_review,
+    InfoSet.PATIENT_LIST: _decide_patient_list,
+    InfoSet.DEMOGRAPHICS: _decide_patient_info,
+    InfoSet.PROTECTED_DETAILS: _decide_patient_info,
+}
 
 
 def _relation_reason(purpose: Purpose) -> str:

@@ -26,10 +26,14 @@ def start_citizen_session(session: Session, *, person: Person, method: str) -> s
     now = utcnow()
     session.add(
         WebSession(
-            token_hash=hash_token(token), actor_kind=ActorKind.CITIZEN.value,
-            person_id=person.id, login_method=method, created_at=now, last_seen_at=now,
+            token_hash=hash_token(token),
+            actor_kind=ActorKind.CITIZEN.value,
+            person_id=person.id,
+            login_method=method,
+            created_at=now,
+            last_seen_at=now,
         )
-    )  # fmt: skip
+    )
     audit.append(session, _login_record("citizen", person.person_id, method, person.person_id))
     return token
 
@@ -40,10 +44,14 @@ def start_staff_session(session: Session, *, staff: Staff, method: str) -> str:
     now = utcnow()
     session.add(
         WebSession(
-            token_hash=hash_token(token), actor_kind=ActorKind.STAFF.value,
-            staff_id=staff.id, login_method=method, created_at=now, last_seen_at=now,
+            token_hash=hash_token(token),
+            actor_kind=ActorKind.STAFF.value,
+            staff_id=staff.id,
+            login_method=method,
+            created_at=now,
+            last_seen_at=now,
         )
-    )  # fmt: skip
+    )
     audit.append(session, _login_record("staff", staff.hsa_id, method, None))
     return token
 
@@ -56,12 +64,17 @@ def choose_unit(session: Session, *, web_session: WebSession, assignment: Assign
     audit.append(
         session,
         audit.AuditRecord(
-            actor_kind="staff", actor_id=assignment.staff.hsa_id, actor_role=assignment.role,
+            actor_kind="staff",
+            actor_id=assignment.staff.hsa_id,
+            actor_role=assignment.role,
             unit_hsaid=assignment.unit.hsa_id,
             care_giver_hsaid=assignment.unit.care_giver.hsa_id,
-            action="choose_unit", resource="session", outcome="allowed", reason="assignment",
+            action="choose_unit",
+            resource="session",
+            outcome="allowed",
+            reason="assignment",
         ),
-    )  # fmt: skip
+    )
 
 
 def touch(web_session: WebSession) -> None:
@@ -77,14 +90,23 @@ def end_session(session: Session, *, web_session: WebSession, actor_id: str, why
     audit.append(
         session,
         audit.AuditRecord(
-            actor_kind=web_session.actor_kind, actor_id=actor_id, action="logout",
-            resource="session", outcome="allowed", reason=why,
+            actor_kind=web_session.actor_kind,
+            actor_id=actor_id,
+            action="logout",
+            resource="session",
+            outcome="allowed",
+            reason=why,
         ),
-    )  # fmt: skip
+    )
 
 
 def _login_record(kind: str, actor_id: str, method: str, patient: str | None) -> audit.AuditRecord:
     return audit.AuditRecord(
-        actor_kind=kind, actor_id=actor_id, action="login", resource="session",
-        outcome="allowed", reason=method, patient_id=patient,
-    )  # fmt: skip
+        actor_kind=kind,
+        actor_id=actor_id,
+        action="login",
+        resource="session",
+        outcome="allowed",
+        reason=method,
+        patient_id=patient,
+    )

@@ -194,9 +194,12 @@ class OidcClient:
         extra = {"login_hint": login_hint} if login_hint else {}
         async with self._oauth(redirect_uri) as oauth:
             url, _ = oauth.create_authorization_url(
-                endpoint, state=pending.state, code_verifier=pending.code_verifier,
-                nonce=pending.nonce, **extra,
-            )  # fmt: skip
+                endpoint,
+                state=pending.state,
+                code_verifier=pending.code_verifier,
+                nonce=pending.nonce,
+                **extra,
+            )
         return str(url), pending
 
     async def complete(self, pending: PendingLogin, *, code: str, state: str) -> dict[str, Any]:
@@ -230,9 +233,11 @@ class OidcClient:
         try:
             async with self._oauth(pending.redirect_uri) as oauth:
                 token = await oauth.fetch_token(
-                    endpoint, grant_type="authorization_code", code=code,
+                    endpoint,
+                    grant_type="authorization_code",
+                    code=code,
                     code_verifier=pending.code_verifier,
-                )  # fmt: skip
+                )
         except OAuthError as exc:
             raise _fail(f"token endpoint refused: error={_safe_code(exc.error)}") from exc
         except (httpx.HTTPError, ValueError) as exc:

@@ -69,10 +69,23 @@ class AuditRecord:
 
 
 _HASHED_FIELDS = (
-    "seq", "entry_id", "recorded_at", "request_id", "actor_kind", "actor_id", "actor_role",
-    "unit_hsaid", "care_giver_hsaid", "patient_id", "action", "resource", "purpose",
-    "outcome", "reason", "prev_hash",
-)  # fmt: skip
+    "seq",
+    "entry_id",
+    "recorded_at",
+    "request_id",
+    "actor_kind",
+    "actor_id",
+    "actor_role",
+    "unit_hsaid",
+    "care_giver_hsaid",
+    "patient_id",
+    "action",
+    "resource",
+    "purpose",
+    "outcome",
+    "reason",
+    "prev_hash",
+)
 
 
 def entry_hash(entry: AuditEntry) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
-
-from enum import StrEnum
 
 from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy import Enum as SAEnum
@@ -104,6 +103,9 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 def str_enum(enum_type: type[StrEnum], length: int = 32) -> SAEnum:
     """A StrEnum stored as its plain value in a VARCHAR, loaded back as the enum."""
     return SAEnum(
-        enum_type, native_enum=False, create_constraint=False, length=length,
+        enum_type,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
-    )  # fmt: skip
+    )

@@ -53,26 +53,33 @@ def command(citizens: int, seed: int, database_url: str | None) -> None:
     except CitizenCountError as error:
         raise click.BadParameter(str(error), param_hint="--citizens") from error
     engine = make_engine(database_url or get_settings().database_url)
+    started = time.perf_counter()
     try:
-        summary, seconds = _load(engine, citizens, seed)
+        summary = load_demo_world(engine, citizens=citizens, seed=seed)
     finally:
         engine.dispose()
-    _print_summary(summary, seed, seconds)
+    _print_summary(summary, seed, time.perf_counter() - started)
 
 
-def _load(engine: Engine, citizens: int, seed: int) -> tuple[DemoSummary, float]:
-    missing = [name for name in _TABLES if not inspect(engine).has_table(name)]
+def load_demo_world(
+    engine: Engine, *, citizens: int = DEFAULT_CITIZENS, seed: int = DEFAULT_SEED
+) -> DemoSummary:
+    """Build the demo world in one transaction, with progress lines on stderr.
+
+    Raises `click.ClickException` (exit 1) when the schema is missing or the database
+    already holds people or organisations; nothing is written then.
+    """
+    inspector = inspect(engine)
+    missing = [name for name in _TABLES if not inspector.has_table(name)]
     if missing:
         raise click.ClickException(
-            f"Databasschemat saknas ({', '.join(missing)}); kör migreringarna först.\n"
-            "The database schema is missing; run the migrations first."
+            f"Databasschemat saknas ({', '.join(missing)}); kör `samvard migrate` först.\n"
+            "The database schema is missing; run `samvard migrate` first."
         )
-    started = time.perf_counter()
     with transaction(make_session_factory(engine)) as session:
         if _has_data(session):
             raise click.ClickException(_NOT_EMPTY)
-        summary = build_demo(session, citizens=citizens, seed=seed, progress=_progress)
-    return summary, time.perf_counter() - started
+        return build_demo(session, citizens=citizens, seed=seed, progress=_progress)
 
 
 def _has_data(session: Session) -> bool:

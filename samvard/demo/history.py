@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from samvard.access.guard import AccessDenied, check
 from samvard.access.schemas import AccessRequest, Action, Actor, ActorKind, InfoSet, Purpose
 from samvard.demo import personas
-from samvard.demo.people import Relation, Resident
+from samvard.demo.people import Resident
+from samvard.demo.relations import Relation
 from samvard.demo.staff import Post
 from samvard.directory.models import Role
 
@@ -146,12 +147,19 @@ def _persona_story(world: _World, residents: list[Resident]) -> list[AccessReque
     )
     me = next(r for r in residents if r.pk == citizen)
     return [
-        _read(nurse, citizen), _read(doctor_vc, citizen), _read(doctor_er, citizen),
-        _read(ended, citizen), _read(outsider, citizen), _read(care, citizen),
-        _read(nurse, protected), _read(doctor_vc, child), _read(care, elder),
-        _read(nurse, citizen), _citizen_read(me, InfoSet.ACCESS_LOG),
+        _read(nurse, citizen),
+        _read(doctor_vc, citizen),
+        _read(doctor_er, citizen),
+        _read(ended, citizen),
+        _read(outsider, citizen),
+        _read(care, citizen),
+        _read(nurse, protected),
+        _read(doctor_vc, child),
+        _read(care, elder),
+        _read(nurse, citizen),
+        _citizen_read(me, InfoSet.ACCESS_LOG),
         _log_review(reviewer, citizen),
-    ]  # fmt: skip
+    ]
 
 
 def _generated(world: _World, rng: random.Random) -> AccessRequest:

@@ -153,6 +153,7 @@ class _UnitNumbers:
         self._next: dict[str, int] = defaultdict(lambda: 1)
 
     def next(self, giver: CareGiver) -> str:
+        """The next unit HSA-id under `giver`'s organisation number."""
         prefix = giver.hsa_id.split("-", 1)[0]
         number = self._next[prefix]
         self._next[prefix] = number + 1
@@ -197,6 +198,7 @@ class _Builder:
         self.directory.units.append(unit)
 
     def add_region(self, region: Region) -> None:
+        """The region as care giver: administration, hospital, psychiatry, vårdcentraler."""
         giver = self.giver(
             hsa_id=f"{region_hsa_prefix(region.code)}-VG",
             name=region.name,
@@ -218,6 +220,7 @@ class _Builder:
                 self.unit(giver, muni, "vardcentral", f"Vårdcentralen {muni.name}{suffix}")
 
     def add_municipality(self, muni: Municipality) -> None:
+        """The social-care board, with home care and a care home in larger towns."""
         giver = self.giver(
             hsa_id=f"{municipality_hsa_prefix(muni.code)}-VG",
             name=f"Socialnämnden i {genitive(muni.name)} kommun",
@@ -233,6 +236,7 @@ class _Builder:
             self.unit(giver, muni, "sarskilt_boende", f"{home}, särskilt boende i {muni.name}")
 
     def add_private(self, provider: PrivateProvider) -> None:
+        """A private provider with vårdcentraler in its region's largest towns."""
         giver = self.giver(
             hsa_id=f"SE{org_number(provider.org_base)}-VG",
             name=provider.name,

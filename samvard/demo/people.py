@@ -1,7 +1,7 @@
-"""Citizens of the demo world and their care relations.
+"""Citizens of the demo world.
 
-Every person holds an official Skatteverket test number; names, addresses and relations are
-drawn from the seeded random generator. Rows go in with bulk inserts because there are
+Every person holds an official Skatteverket test number; names and addresses are drawn
+from the seeded random generator. Rows go in with bulk inserts because there are
 thousands of them.
 """
 
@@ -12,17 +12,15 @@ import itertools
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from samvard.access.models import CareRelation
 from samvard.demo import personas
 from samvard.demo.names import FAMILY_NAMES, FEMALE_GIVEN_NAMES, MALE_GIVEN_NAMES, STREET_NAMES
 from samvard.demo.organisations import Directory
-from samvard.directory.models import CareGiverKind, Unit
 from samvard.identity.models import Person
 from samvard.identity.numbers import PersonId, parse_person_id
 from samvard.reference import loaders
@@ -34,10 +32,6 @@ SAMORDNINGSNUMMER_COUNT = 50
 # used only when a very large world needs them, so the demo population looks plausible.
 _PLAUSIBLE_FROM_YEAR = "1920"
 _PROTECTED_SHARE = 0.01
-_RELATION_COUNTS, _RELATION_WEIGHTS = (0, 1, 2, 3), (15, 45, 30, 10)
-_ENDED_RELATION_SHARE = 0.05
-_RELATIONS_FROM = datetime(2019, 1, 1, tzinfo=UTC)
-_RELATIONS_UNTIL = datetime(2026, 6, 30, tzinfo=UTC)
 _CHUNK = 2000
 # First two digits of postal codes by county, roughly as Postnord assigns them.
 _POSTAL_RANGES = {
@@ -81,6 +75,8 @@ class Resident:
 
 @dataclass(frozen=True)
 class _Draft:
+    """A person before insertion: number, where they live and what is stored of it."""
+
     parsed: PersonId
     home: str
     stored_home: str | None
@@ -142,7 +138,7 @@ def build_people(
     drafts = [_draft(rng, homes, number, folkbokford=True) for number in people]
     drafts += [_draft(rng, homes, number, folkbokford=False) for number in coordination]
     rows = [_person_row(directory, rng, draft) for draft in drafts]
-    _insert(session, Person, rows, progress)
+    bulk_insert(session, Person, rows, progress)
     keys = dict(session.execute(select(Person.person_id, Person.id)).all())
     return [
         Resident(
@@ -217,98 +213,10 @@ def _address(directory: Directory, rng: random.Random, code: str) -> dict[str, s
     }
 
 
-def _insert(
+def bulk_insert(
     session: Session, model: type[Any], rows: Sequence[dict[str, Any]], progress: Progress
 ) -> None:
+    """Insert `rows` with executemany in chunks, reporting progress after each chunk."""
     for start in range(0, len(rows), _CHUNK):
         session.execute(insert(model), list(rows[start : start + _CHUNK]))
         progress(min(start + _CHUNK, len(rows)), len(rows))
-
-
-@dataclass(frozen=True)
-class Relation:
-    """A care relation as the access history needs it."""
-
-    person_pk: int
-    unit_id: int
-    active: bool
-
-
-def build_relations(
-    session: Session,
-    directory: Directory,
-    residents: list[Resident],
-    rng: random.Random,
-    progress: Progress,
-) -> list[Relation]:
-    """Insert 0-3 care relations per citizen (fixed ones for personas) and return them."""
-    by_number = {p.person_id: p for p in personas.CITIZENS}
-    rows: list[dict[str, Any]] = []
-    for resident in residents:
-        persona = by_number.get(resident.person_id)
-        if persona is not None:
-            units = [directory.unit(hsa) for hsa in persona.relation_units]
-            rows += [_persona_relation(resident, unit, i) for i, unit in enumerate(units)]
-        else:
-            rows += _relations_for(directory, rng, resident)
-    _insert(session, CareRelation, rows, progress)
-    return [Relation(r["person_id"], r["unit_id"], r["ended_at"] is None) for r in rows]
-
-
-def _relation_kind(unit: Unit) -> str:
-    return "social_care" if unit.care_giver.kind == CareGiverKind.MUNICIPALITY else "care"
-
-
-def _persona_relation(resident: Resident, unit: Unit, index: int) -> dict[str, Any]:
-    started = datetime(2024, 3, 1, 9, 0, tzinfo=UTC) + timedelta(days=30 * index)
-    return {
-        "person_id": resident.pk,
-        "unit_id": unit.id,
-        "kind": _relation_kind(unit),
-        "started_at": started,
-        "ended_at": None,
-    }
-
-
-def _relations_for(
-    directory: Directory, rng: random.Random, resident: Resident
-) -> list[dict[str, Any]]:
-    count = rng.choices(_RELATION_COUNTS, weights=_RELATION_WEIGHTS)[0]
-    rows = []
-    for unit in _candidate_units(directory, rng, resident)[:count]:
-        started = _RELATIONS_FROM + timedelta(
-            seconds=rng.randrange(int((_RELATIONS_UNTIL - _RELATIONS_FROM).total_seconds()))
-        )
-        ended = None
-        if rng.random() < _ENDED_RELATION_SHARE:
-            ended = min(started + timedelta(days=rng.randint(14, 365)), _RELATIONS_UNTIL)
-        rows.append(
-            {
-                "person_id": resident.pk,
-                "unit_id": unit.id,
-                "kind": _relation_kind(unit),
-                "started_at": started,
-                "ended_at": ended,
-            }
-        )
-    return rows
-
-
-def _candidate_units(directory: Directory, rng: random.Random, resident: Resident) -> list[Unit]:
-    """Units in the order a person is likely to need them: vårdcentral first."""
-    region = directory.municipalities[resident.home].region_code
-    age = resident.age if resident.age is not None else 40
-    local = directory.by_municipality(resident.home, "vardcentral")
-    units = [rng.choice(local or directory.by_region(region, "vardcentral"))]
-    if age >= 70:
-        social = directory.by_municipality(resident.home, "hemtjanst") + directory.by_municipality(
-            resident.home, "sarskilt_boende"
-        )
-        units += [rng.choice(social)] if social else []
-    psychiatry = "barnpsykiatri" if age < 18 else "vuxenpsykiatri"
-    specialist = directory.by_region(region, psychiatry) + directory.by_region(
-        region, "akutmottagning"
-    )
-    units.append(rng.choice(specialist))
-    units += directory.by_region(region, "akutmottagning")
-    return list(dict.fromkeys(units))

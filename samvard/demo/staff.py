@@ -98,6 +98,7 @@ class _Roster:
         self._next: dict[str, int] = defaultdict(lambda: 1)
 
     def hsa_id(self, unit: Unit) -> str:
+        """The next free personal HSA-id under the unit's care giver: P0001, P0002, ..."""
         prefix = unit.care_giver.hsa_id.split("-", 1)[0]
         while True:
             number = self._next[prefix]
@@ -108,6 +109,7 @@ class _Roster:
                 return candidate
 
     def person(self, unit: Unit, profession: Profession) -> Staff:
+        """A new staff member with a random Swedish name, to be assigned at `unit`."""
         woman = self.rng.random() < (0.8 if profession in _MOSTLY_WOMEN else 0.5)
         given = self.rng.choice(FEMALE_GIVEN_NAMES if woman else MALE_GIVEN_NAMES)
         member = Staff(
@@ -120,6 +122,7 @@ class _Roster:
         return member
 
     def assign(self, member: Staff, unit: Unit, role: Role, *, ended: bool = False) -> None:
+        """An assignment from ACTIVE_FROM, open-ended or ended on ENDED_ON."""
         self.assignments.append(
             Assignment(
                 staff=member,

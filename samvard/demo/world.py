@@ -20,7 +20,8 @@ from samvard.core.audit import AuditEntry
 from samvard.core.db import Base
 from samvard.demo.history import build_history, default_event_count
 from samvard.demo.organisations import build_organisations, load_geography
-from samvard.demo.people import build_people, build_relations, check_citizen_count
+from samvard.demo.people import build_people, check_citizen_count
+from samvard.demo.relations import build_relations
 from samvard.demo.staff import build_staff
 from samvard.directory.models import Assignment, CareGiver, Municipality, Region, Staff, Unit
 from samvard.identity.models import Person
@@ -80,28 +81,32 @@ def build_demo(
     def stage(name: str) -> Callable[[int, int], None]:
         return lambda done, total: report(name, done, total)
 
-    def rng(name: str) -> random.Random:
-        # A string seed is hashed with SHA-512 by `random`, stable across processes.
-        return random.Random(f"samvard-demo:{seed}:{name}")  # noqa: S311 - demo data, no secrets
-
     directory = load_geography(session)
     report("geography", 1, 1)
     build_organisations(session, directory)
     report("organisations", 1, 1)
-    posts = build_staff(session, directory, rng("staff"))
+    posts = build_staff(session, directory, _rng(seed, "staff"))
     report("staff", 1, 1)
-    residents = build_people(session, directory, rng("persons"), citizens, stage("persons"))
-    relations = build_relations(session, directory, residents, rng("relations"), stage("relations"))
+    residents = build_people(session, directory, _rng(seed, "persons"), citizens, stage("persons"))
+    relations = build_relations(
+        session, directory, residents, _rng(seed, "relations"), stage("relations")
+    )
     build_history(
         session,
         posts,
         residents,
         relations,
-        rng=rng("history"),
+        rng=_rng(seed, "history"),
         events=default_event_count(citizens),
         progress=stage("history"),
     )
     return summarise(session)
+
+
+def _rng(seed: int, stage: str) -> random.Random:
+    # One generator per stage, so a change in one stage does not reshuffle the others. A
+    # string seed is hashed with SHA-512 by `random`, so it is stable across processes.
+    return random.Random(f"samvard-demo:{seed}:{stage}")  # noqa: S311 - demo data, no secrets
 
 
 def _silent(_stage: str, _done: int, _total: int) -> None:

@@ -20,9 +20,15 @@ class DirectoryError(ValueError):
 
 
 def create_unit(
-    session: Session, *, actor_id: str, care_giver: CareGiver, municipality: Municipality,
-    hsa_id: str, name: str, kind: str,
-) -> Unit:  # fmt: skip
+    session: Session,
+    *,
+    actor_id: str,
+    care_giver: CareGiver,
+    municipality: Municipality,
+    hsa_id: str,
+    name: str,
+    kind: str,
+) -> Unit:
     """Register a new unit under a care giver, in a municipality of the care giver's region."""
     normalized = parse_hsa_id(hsa_id)
     if get_unit_by_hsa_id(session, normalized) is not None:
@@ -31,16 +37,26 @@ def create_unit(
         raise DirectoryError("kommun", "Kommunen ligger inte i vårdgivarens region.")
     if not name.strip():
         raise DirectoryError("namn", "Enheten måste ha ett namn.")
-    unit = Unit(hsa_id=normalized, name=name.strip(), care_giver_id=care_giver.id,
-                municipality_code=municipality.code, kind=kind)  # fmt: skip
+    unit = Unit(
+        hsa_id=normalized,
+        name=name.strip(),
+        care_giver_id=care_giver.id,
+        municipality_code=municipality.code,
+        kind=kind,
+    )
     session.add(unit)
     session.flush()
     audit.append(
         session,
         audit.AuditRecord(
-            actor_kind="staff", actor_id=actor_id, actor_role="administrator", action="write",
-            resource=f"directory.unit/{normalized}", outcome="allowed", reason="directory_admin",
+            actor_kind="staff",
+            actor_id=actor_id,
+            actor_role="administrator",
+            action="write",
+            resource=f"directory.unit/{normalized}",
+            outcome="allowed",
+            reason="directory_admin",
             care_giver_hsaid=care_giver.hsa_id,
         ),
-    )  # fmt: skip
+    )
     return unit

@@ -35,8 +35,8 @@ def list_region_summaries(session: Session) -> list[RegionSummary]:
         .join(Unit, Unit.municipality_code == Municipality.code)
         .group_by(Municipality.region_code)
     )
-    muni = {code: count for code, count in session.execute(muni_counts)}
-    units = {code: count for code, count in session.execute(unit_counts)}
+    muni = dict(session.execute(muni_counts).all())
+    units = dict(session.execute(unit_counts).all())
     regions = session.scalars(select(Region).order_by(Region.code))
     return [RegionSummary(r, muni.get(r.code, 0), units.get(r.code, 0)) for r in regions]
 
@@ -56,7 +56,8 @@ def list_municipalities(session: Session, *, region_code: str | None = None) -> 
 
 def list_care_givers(session: Session, *, region_code: str | None = None) -> list[CareGiver]:
     """Care givers and social-care givers, optionally of one region."""
-    query = select(CareGiver).order_by(CareGiver.kind, CareGiver.name)
+    # Regions first, then private providers, then the municipal boards.
+    query = select(CareGiver).order_by(CareGiver.kind.desc(), CareGiver.name)
     if region_code is not None:
         query = query.where(CareGiver.region_code == region_code)
     return list(session.scalars(query))
@@ -112,9 +113,13 @@ def get_staff_by_hsa_id(session: Session, hsa_id: str) -> Staff | None:
     return session.scalar(select(Staff).where(Staff.hsa_id == hsa_id))
 
 
-def list_assignments(session: Session, *, staff_id: int, active_on: date | None = None) -> list[Assignment]:
+def list_assignments(
+    session: Session, *, staff_id: int, active_on: date | None = None
+) -> list[Assignment]:
     """A staff member's assignments; only those active on `active_on` when given."""
-    rows = session.scalars(select(Assignment).where(Assignment.staff_id == staff_id).order_by(Assignment.id))
+    rows = session.scalars(
+        select(Assignment).where(Assignment.staff_id == staff_id).order_by(Assignment.id)
+    )
     return [a for a in rows if active_on is None or a.active_on(active_on)]
 
 

@@ -37,14 +37,19 @@ ACTION_CODES: Final = {"create": "C", "read": "R", "write": "U", "delete": "D"}
 
 _SESSION_ACTIONS: Final = {"login": "110122", "logout": "110123", "choose_unit": None}
 _ACTION_SV: Final = {
-    "read": "Läsning", "write": "Skrivning", "login": "Inloggning", "logout": "Utloggning",
+    "read": "Läsning",
+    "write": "Skrivning",
+    "login": "Inloggning",
+    "logout": "Utloggning",
     "choose_unit": "Val av enhet",
-}  # fmt: skip
+}
 _PURPOSE_SV: Final = {
-    "own_records": "Egna uppgifter", "care": "Vård och behandling",
-    "social_care": "Socialtjänst", "administration": "Administration",
+    "own_records": "Egna uppgifter",
+    "care": "Vård och behandling",
+    "social_care": "Socialtjänst",
+    "administration": "Administration",
     "log_review": "Loggranskning",
-}  # fmt: skip
+}
 
 
 def audit_event_resource(entry: AuditEntry) -> AuditEvent:

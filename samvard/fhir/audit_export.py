@@ -13,9 +13,13 @@ from samvard.fhir.mapping import audit_event_resource, to_json
 
 
 def iter_audit_events(
-    session: Session, *, patient_id: str | None = None, care_giver_hsaid: str | None = None,
-    limit: int = 10_000, batch: int = 1000,
-) -> Iterator[dict[str, Any]]:  # fmt: skip
+    session: Session,
+    *,
+    patient_id: str | None = None,
+    care_giver_hsaid: str | None = None,
+    limit: int = 10_000,
+    batch: int = 1000,
+) -> Iterator[dict[str, Any]]:
     """Entries in chain order as AuditEvent JSON, read in batches to bound memory."""
     last, sent = 0, 0
     while sent < limit:

@@ -36,13 +36,41 @@ __all__ = [
 
 SEVERITIES: Final = frozenset({"fatal", "error", "warning", "information"})
 # R4 IssueType codes (http://hl7.org/fhir/issue-type).
-ISSUE_TYPES: Final = frozenset({
-    "invalid", "structure", "required", "value", "invariant", "security", "login",
-    "unknown", "expired", "forbidden", "suppressed", "processing", "not-supported",
-    "duplicate", "multiple-matches", "not-found", "deleted", "too-long", "code-invalid",
-    "extension", "too-costly", "business-rule", "conflict", "transient", "lock-error",
-    "no-store", "exception", "timeout", "incomplete", "throttled", "informational",
-})  # fmt: skip
+ISSUE_TYPES: Final = frozenset(
+    {
+        "invalid",
+        "structure",
+        "required",
+        "value",
+        "invariant",
+        "security",
+        "login",
+        "unknown",
+        "expired",
+        "forbidden",
+        "suppressed",
+        "processing",
+        "not-supported",
+        "duplicate",
+        "multiple-matches",
+        "not-found",
+        "deleted",
+        "too-long",
+        "code-invalid",
+        "extension",
+        "too-costly",
+        "business-rule",
+        "conflict",
+        "transient",
+        "lock-error",
+        "no-store",
+        "exception",
+        "timeout",
+        "incomplete",
+        "throttled",
+        "informational",
+    }
+)
 
 
 def bundle_searchset(

@@ -13,10 +13,15 @@ from samvard.fhir.elements import coding, identifier, official_name
 from samvard.identity.models import Person
 
 _GENDERS: Final = {
-    "male": "male", "m": "male", "man": "male",
-    "female": "female", "f": "female", "k": "female", "kvinna": "female",
+    "male": "male",
+    "m": "male",
+    "man": "male",
+    "female": "female",
+    "f": "female",
+    "k": "female",
+    "kvinna": "female",
     "other": "other",
-}  # fmt: skip
+}
 
 
 def patient_resource(

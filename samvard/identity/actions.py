@@ -22,16 +22,25 @@ def ensure_person(
     if existing is not None:
         return existing
     person = Person(
-        person_id=pid.normalized, id_kind=pid.kind.value, given_name=given_name or "-",
-        family_name=family_name or "-", birth_date=pid.birth_date, sex=pid.sex,
-    )  # fmt: skip
+        person_id=pid.normalized,
+        id_kind=pid.kind.value,
+        given_name=given_name or "-",
+        family_name=family_name or "-",
+        birth_date=pid.birth_date,
+        sex=pid.sex,
+    )
     session.add(person)
     session.flush()
     audit.append(
         session,
         audit.AuditRecord(
-            actor_kind="system", actor_id=actor_id, action="write", resource="person",
-            outcome="allowed", reason="first_login", patient_id=pid.normalized,
+            actor_kind="system",
+            actor_id=actor_id,
+            action="write",
+            resource="person",
+            outcome="allowed",
+            reason="first_login",
+            patient_id=pid.normalized,
         ),
-    )  # fmt: skip
+    )
     return person

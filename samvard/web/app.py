@@ -24,10 +24,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
     app = FastAPI(
-        title="Samvård API", version="0.1.0", docs_url=None, redoc_url=None,
+        title="Samvård API",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
         openapi_url="/api/openapi.json",
         description="JSON API of Samvård. FHIR R4 read API under /fhir/.",
-    )  # fmt: skip
+    )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
@@ -40,9 +43,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(
-        WebContextMiddleware, csrf_cookie=cookie_name(settings, CSRF_COOKIE),
-        secure=settings.cookie_secure, form_action=_oidc_origins(settings),
-    )  # fmt: skip
+        WebContextMiddleware,
+        csrf_cookie=cookie_name(settings, CSRF_COOKIE),
+        secure=settings.cookie_secure,
+        form_action=_oidc_origins(settings),
+    )
     return app
 
 

@@ -32,6 +32,7 @@ def get_db(request: Request) -> Iterator[Session]:
         session.begin()
         try:
             yield session
+            session.commit()
         except (AccessDenied, LoginRequired):
             session.commit()
             raise
@@ -40,7 +41,6 @@ def get_db(request: Request) -> Iterator[Session]:
             session.expunge_all()
             session.rollback()
             raise
-        session.commit()
 
 
 # scope="function": the commit happens before the response leaves, so a failed commit
@@ -73,8 +73,7 @@ class Login:
     def actor(self) -> Actor:
         """The policy's view of the logged-in user."""
         if self.person is not None:
-            return Actor(kind=ActorKind.CITIZEN, id=self.person.person_id,
-                         person_pk=self.person.id)  # fmt: skip
+            return Actor(kind=ActorKind.CITIZEN, id=self.person.person_id, person_pk=self.person.id)
         assert self.staff is not None
         return _staff_actor(self.staff, self.assignment)
 
@@ -84,10 +83,16 @@ def _staff_actor(staff: Staff, assignment: Assignment | None) -> Actor:
         return Actor(kind=ActorKind.STAFF, id=staff.hsa_id, staff_pk=staff.id)
     unit = assignment.unit
     return Actor(
-        kind=ActorKind.STAFF, id=staff.hsa_id, staff_pk=staff.id, role=assignment.role,
-        unit_id=unit.id, unit_hsaid=unit.hsa_id, care_giver_id=unit.care_giver_id,
-        care_giver_hsaid=unit.care_giver.hsa_id, care_giver_kind=unit.care_giver.kind,
-    )  # fmt: skip
+        kind=ActorKind.STAFF,
+        id=staff.hsa_id,
+        staff_pk=staff.id,
+        role=assignment.role,
+        unit_id=unit.id,
+        unit_hsaid=unit.hsa_id,
+        care_giver_id=unit.care_giver_id,
+        care_giver_hsaid=unit.care_giver.hsa_id,
+        care_giver_kind=unit.care_giver.kind,
+    )
 
 
 def optional_login(request: Request, db: Db) -> Login | None:
@@ -100,9 +105,11 @@ def optional_login(request: Request, db: Db) -> Login | None:
     if token is None:
         raise WebError(400, "bad_session_cookie", "Inloggningen är ogiltig. Logga in igen.")
     row, problem = get_session_by_token(
-        db, token, idle=timedelta(minutes=settings.session_idle_minutes),
+        db,
+        token,
+        idle=timedelta(minutes=settings.session_idle_minutes),
         max_age=timedelta(hours=settings.session_max_hours),
-    )  # fmt: skip
+    )
     if row is None:
         return None
     if problem == "expired":

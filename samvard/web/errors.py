@@ -13,7 +13,7 @@ class WebError(Exception):
         self.message = message
 
 
-class LoginRequired(WebError):
+class LoginRequired(WebError):  # noqa: N818 - reads as the state it signals
     """No (live) login; pages redirect to the login page, APIs answer 401."""
 
     def __init__(self, login_path: str, message: str = "Du behöver logga in.") -> None:

@@ -40,8 +40,11 @@ def error_response(request: Request, status: int, code: str, message: str) -> Re
     """One error, shaped for whoever asked."""
     request_id = getattr(request.state, "request_id", "")
     if request.url.path.startswith("/fhir/"):
-        return JSONResponse(_operation_outcome(status, message), status_code=status,
-                            media_type="application/fhir+json")  # fmt: skip
+        return JSONResponse(
+            _operation_outcome(status, message),
+            status_code=status,
+            media_type="application/fhir+json",
+        )
     if wants_json(request):
         body = {"error": {"code": code, "message": message, "request_id": request_id}}
         return JSONResponse(body, status_code=status)
@@ -106,5 +109,9 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     # Only the type and the request id: exception text may carry personal data.
     request_id = getattr(request.state, "request_id", "")
     log.error("unhandled %s in request %s", type(exc).__name__, request_id)
-    return error_response(request, 500, "internal_error",
-                          f"Ett oväntat fel inträffade. Ange referens {request_id} vid kontakt.")  # fmt: skip
+    return error_response(
+        request,
+        500,
+        "internal_error",
+        f"Ett oväntat fel inträffade. Ange referens {request_id} vid kontakt.",
+    )

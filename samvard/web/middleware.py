@@ -82,7 +82,7 @@ def _cookie(scope: Scope, name: str) -> str | None:
             jar: SimpleCookie = SimpleCookie()
             try:
                 jar.load(value.decode("latin-1"))
-            except Exception:  # noqa: BLE001 - a malformed cookie header is just absent
+            except Exception:
                 return None
             if name in jar:
                 return jar[name].value or None
@@ -104,20 +104,26 @@ class BodyLimitMiddleware:
         if declared is not None and declared > self.max_bytes:
             await _too_large(scope, send)
             return
-        await self.app(scope, self._counting(receive), send)
-
-    def _counting(self, receive: Receive) -> Receive:
-        seen = 0
+        seen, tripped = 0, False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, tripped
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_bytes:
+                tripped = True
                 raise RequestTooLarge
             return message
 
-        return counted
+        async def answer(message: Message) -> None:
+            # Body parsers may turn our exception into their own 400; the client should
+            # still learn the real reason, so whatever the app answers becomes a 413.
+            if not tripped:
+                await send(message)
+            elif message["type"] == "http.response.start":
+                await _too_large(scope, send)
+
+        await self.app(scope, counted, answer)
 
 
 class RequestTooLarge(Exception):  # noqa: N818 - named after the HTTP status it becomes
@@ -147,6 +153,11 @@ async def _too_large(scope: Scope, send: Send) -> None:
         body = "<!doctype html><html lang=sv><title>För stor förfrågan</title>"
         body = (body + "<h1>Förfrågan är för stor</h1></html>").encode()
         ctype = b"text/html; charset=utf-8"
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

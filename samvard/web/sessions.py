@@ -15,12 +15,18 @@ from samvard.web.security import CSRF_COOKIE, SESSION_COOKIE, cookie_name, new_c
 
 
 def login_citizen(
-    request: Request, db: Session, *, pid: PersonId, method: str,
-    given_name: str = "", family_name: str = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    db: Session,
+    *,
+    pid: PersonId,
+    method: str,
+    given_name: str = "",
+    family_name: str = "",
+) -> Response:
     """Start a citizen session and send them to their pages."""
-    person = ensure_person(db, actor_id=method, pid=pid, given_name=given_name,
-                           family_name=family_name)  # fmt: skip
+    person = ensure_person(
+        db, actor_id=method, pid=pid, given_name=given_name, family_name=family_name
+    )
     token = auth_actions.start_citizen_session(db, person=person, method=method)
     return _with_session(request, RedirectResponse("/mina-sidor", status_code=303), token)
 
@@ -35,17 +41,34 @@ def _with_session(request: Request, response: Response, token: str) -> Response:
     settings = settings_of(request)
     signed = signer_of(request).sign_session(token)
     secure = settings.cookie_secure
-    response.set_cookie(cookie_name(settings, SESSION_COOKIE), signed, path="/",
-                        httponly=True, secure=secure, samesite="lax")  # fmt: skip
+    response.set_cookie(
+        cookie_name(settings, SESSION_COOKIE),
+        signed,
+        path="/",
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+    )
     # A new CSRF secret at login, so a token seen before login is worthless after it.
-    response.set_cookie(cookie_name(settings, CSRF_COOKIE), new_csrf_cookie(), path="/",
-                        httponly=True, secure=secure, samesite="lax")  # fmt: skip
+    response.set_cookie(
+        cookie_name(settings, CSRF_COOKIE),
+        new_csrf_cookie(),
+        path="/",
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+    )
     return response
 
 
 def clear(request: Request, response: Response) -> Response:
     """Remove the session cookie."""
     settings = settings_of(request)
-    response.delete_cookie(cookie_name(settings, SESSION_COOKIE), path="/",
-                           secure=settings.cookie_secure, httponly=True, samesite="lax")  # fmt: skip
+    response.delete_cookie(
+        cookie_name(settings, SESSION_COOKIE),
+        path="/",
+        secure=settings.cookie_secure,
+        httponly=True,
+        samesite="lax",
+    )
     return response

@@ -20,9 +20,10 @@ SWEDEN = ZoneInfo("Europe/Stockholm")
 def make_templates() -> Jinja2Templates:
     """Templates with autoescaping and a gettext catalogue (Swedish is the source text)."""
     env = Environment(
-        loader=FileSystemLoader(_HERE / "templates"), autoescape=True,
+        loader=FileSystemLoader(_HERE / "templates"),
+        autoescape=True,
         extensions=["jinja2.ext.i18n"],
-    )  # fmt: skip
+    )
     env.install_gettext_translations(gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
     templates = Jinja2Templates(env=env)
     templates.env.filters["local_time"] = local_time
@@ -49,6 +50,7 @@ def render(
         "settings": request.app.state.settings,
         "request_id": getattr(state, "request_id", ""),
     }
-    return request.app.state.templates.TemplateResponse(
+    response: HTMLResponse = request.app.state.templates.TemplateResponse(
         request, template, {**base, **(context or {})}, status_code=status
-    )  # type: ignore[no-any-return]
+    )
+    return response

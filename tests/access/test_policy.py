@@ -15,9 +15,14 @@ CITIZEN = Actor(kind=ActorKind.CITIZEN, id="189001019802", person_pk=1)
 
 def staff(role: Role | None, unit_id: int | None = 10) -> Actor:
     return Actor(
-        kind=ActorKind.STAFF, id="SE2321000016-A1", staff_pk=5, role=role, unit_id=unit_id,
-        care_giver_id=3, care_giver_kind=CareGiverKind.REGION,
-    )  # fmt: skip
+        kind=ActorKind.STAFF,
+        id="SE2321000016-A1",
+        staff_pk=5,
+        role=role,
+        unit_id=unit_id,
+        care_giver_id=3,
+        care_giver_kind=CareGiverKind.REGION,
+    )
 
 
 ACTIVE = Facts(assignment_active=True)
@@ -25,53 +30,297 @@ RELATION = Facts(assignment_active=True, relation_at_care_giver=True)
 UNIT_RELATION = Facts(assignment_active=True, relation_at_care_giver=True, relation_at_unit=True)
 PROTECTED_FAR = Facts(assignment_active=True, relation_at_care_giver=True, patient_protected=True)
 PROTECTED_NEAR = Facts(
-    assignment_active=True, relation_at_care_giver=True, relation_at_unit=True,
+    assignment_active=True,
+    relation_at_care_giver=True,
+    relation_at_unit=True,
     patient_protected=True,
-)  # fmt: skip
+)
 
 CASES = [
     # (actor, info, purpose, patient, unit, facts, allowed, reason)
     (None, InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, Facts(), False, "not_authenticated"),
     (CITIZEN, InfoSet.DEMOGRAPHICS, Purpose.OWN_RECORDS, 1, None, Facts(), True, "own_records"),
     (CITIZEN, InfoSet.ACCESS_LOG, Purpose.OWN_RECORDS, 1, None, Facts(), True, "own_records"),
-    (CITIZEN, InfoSet.DEMOGRAPHICS, Purpose.OWN_RECORDS, 2, None, Facts(), False, "not_own_records"),
+    (
+        CITIZEN,
+        InfoSet.DEMOGRAPHICS,
+        Purpose.OWN_RECORDS,
+        2,
+        None,
+        Facts(),
+        False,
+        "not_own_records",
+    ),
     (CITIZEN, InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, Facts(), False, "not_own_records"),
-    (CITIZEN, InfoSet.AUDIT_REVIEW, Purpose.LOG_REVIEW, None, None, Facts(), False, "not_own_records"),
-    (CITIZEN, InfoSet.DIRECTORY, Purpose.ADMINISTRATION, None, None, Facts(), True, "public_directory"),
-    (staff(Role.CLINICIAN), InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, Facts(), False, "no_active_assignment"),
-    (staff(Role.CLINICIAN), InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, ACTIVE, False, "no_care_relation"),
-    (staff(Role.CLINICIAN), InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, RELATION, True, "care_relation"),
-    (staff(Role.CLINICIAN), InfoSet.DEMOGRAPHICS, Purpose.SOCIAL_CARE, 1, None, RELATION, False, "no_care_role"),
-    (staff(Role.CARE_STAFF), InfoSet.DEMOGRAPHICS, Purpose.SOCIAL_CARE, 1, None, RELATION, True, "social_care_relation"),
-    (staff(Role.CARE_STAFF), InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, RELATION, False, "no_care_role"),
-    (staff(Role.ADMINISTRATOR), InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, RELATION, False, "no_care_role"),
-    (staff(Role.LOG_REVIEWER), InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, RELATION, False, "no_care_role"),
-    (staff(Role.PLANNER), InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, RELATION, False, "no_care_role"),
-    (staff(Role.CLINICIAN), InfoSet.PROTECTED_DETAILS, Purpose.CARE, 1, None, PROTECTED_FAR, False, "protected_identity"),
-    (staff(Role.CLINICIAN), InfoSet.PROTECTED_DETAILS, Purpose.CARE, 1, None, PROTECTED_NEAR, True, "care_relation"),
-    (staff(Role.CLINICIAN), InfoSet.PROTECTED_DETAILS, Purpose.CARE, 1, None, RELATION, True, "care_relation"),
-    (staff(Role.CLINICIAN), InfoSet.ACCESS_LOG, Purpose.CARE, 1, None, UNIT_RELATION, False, "no_rule"),
-    (staff(Role.CLINICIAN), InfoSet.PATIENT_LIST, Purpose.CARE, None, 10, ACTIVE, True, "unit_patient_list"),
-    (staff(Role.CLINICIAN), InfoSet.PATIENT_LIST, Purpose.CARE, None, 11, ACTIVE, False, "no_care_role"),
-    (staff(Role.ADMINISTRATOR), InfoSet.PATIENT_LIST, Purpose.CARE, None, 10, ACTIVE, False, "no_care_role"),
-    (staff(Role.LOG_REVIEWER), InfoSet.AUDIT_REVIEW, Purpose.LOG_REVIEW, None, None, ACTIVE, True, "log_review"),
-    (staff(Role.CLINICIAN), InfoSet.AUDIT_REVIEW, Purpose.LOG_REVIEW, None, None, ACTIVE, False, "not_log_reviewer"),
-    (staff(Role.ADMINISTRATOR), InfoSet.DIRECTORY_ADMIN, Purpose.ADMINISTRATION, None, None, ACTIVE, True, "directory_admin"),
-    (staff(Role.CLINICIAN), InfoSet.DIRECTORY_ADMIN, Purpose.ADMINISTRATION, None, None, ACTIVE, False, "not_administrator"),
-    (staff(Role.CLINICIAN), InfoSet.DIRECTORY, Purpose.ADMINISTRATION, None, None, ACTIVE, True, "directory"),
-    (staff(None), InfoSet.DIRECTORY, Purpose.ADMINISTRATION, None, None, ACTIVE, False, "no_active_assignment"),
-    (Actor(kind=ActorKind.SYSTEM, id="x"), InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, RELATION, False, "no_rule"),
-]  # fmt: skip
+    (
+        CITIZEN,
+        InfoSet.AUDIT_REVIEW,
+        Purpose.LOG_REVIEW,
+        None,
+        None,
+        Facts(),
+        False,
+        "not_own_records",
+    ),
+    (
+        CITIZEN,
+        InfoSet.DIRECTORY,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        Facts(),
+        True,
+        "public_directory",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.CARE,
+        1,
+        None,
+        Facts(),
+        False,
+        "no_active_assignment",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.CARE,
+        1,
+        None,
+        ACTIVE,
+        False,
+        "no_care_relation",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.CARE,
+        1,
+        None,
+        RELATION,
+        True,
+        "care_relation",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.SOCIAL_CARE,
+        1,
+        None,
+        RELATION,
+        False,
+        "no_care_role",
+    ),
+    (
+        staff(Role.CARE_STAFF),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.SOCIAL_CARE,
+        1,
+        None,
+        RELATION,
+        True,
+        "social_care_relation",
+    ),
+    (
+        staff(Role.CARE_STAFF),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.CARE,
+        1,
+        None,
+        RELATION,
+        False,
+        "no_care_role",
+    ),
+    (
+        staff(Role.ADMINISTRATOR),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.CARE,
+        1,
+        None,
+        RELATION,
+        False,
+        "no_care_role",
+    ),
+    (
+        staff(Role.LOG_REVIEWER),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.CARE,
+        1,
+        None,
+        RELATION,
+        False,
+        "no_care_role",
+    ),
+    (
+        staff(Role.PLANNER),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.CARE,
+        1,
+        None,
+        RELATION,
+        False,
+        "no_care_role",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.PROTECTED_DETAILS,
+        Purpose.CARE,
+        1,
+        None,
+        PROTECTED_FAR,
+        False,
+        "protected_identity",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.PROTECTED_DETAILS,
+        Purpose.CARE,
+        1,
+        None,
+        PROTECTED_NEAR,
+        True,
+        "care_relation",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.PROTECTED_DETAILS,
+        Purpose.CARE,
+        1,
+        None,
+        RELATION,
+        True,
+        "care_relation",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.ACCESS_LOG,
+        Purpose.CARE,
+        1,
+        None,
+        UNIT_RELATION,
+        False,
+        "no_rule",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.PATIENT_LIST,
+        Purpose.CARE,
+        None,
+        10,
+        ACTIVE,
+        True,
+        "unit_patient_list",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.PATIENT_LIST,
+        Purpose.CARE,
+        None,
+        11,
+        ACTIVE,
+        False,
+        "no_care_role",
+    ),
+    (
+        staff(Role.ADMINISTRATOR),
+        InfoSet.PATIENT_LIST,
+        Purpose.CARE,
+        None,
+        10,
+        ACTIVE,
+        False,
+        "no_care_role",
+    ),
+    (
+        staff(Role.LOG_REVIEWER),
+        InfoSet.AUDIT_REVIEW,
+        Purpose.LOG_REVIEW,
+        None,
+        None,
+        ACTIVE,
+        True,
+        "log_review",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.AUDIT_REVIEW,
+        Purpose.LOG_REVIEW,
+        None,
+        None,
+        ACTIVE,
+        False,
+        "not_log_reviewer",
+    ),
+    (
+        staff(Role.ADMINISTRATOR),
+        InfoSet.DIRECTORY_ADMIN,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        True,
+        "directory_admin",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.DIRECTORY_ADMIN,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        False,
+        "not_administrator",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.DIRECTORY,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        True,
+        "directory",
+    ),
+    (
+        staff(None),
+        InfoSet.DIRECTORY,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        False,
+        "no_active_assignment",
+    ),
+    (
+        Actor(kind=ActorKind.SYSTEM, id="x"),
+        InfoSet.DEMOGRAPHICS,
+        Purpose.CARE,
+        1,
+        None,
+        RELATION,
+        False,
+        "no_rule",
+    ),
+]
 
 
 @pytest.mark.parametrize(
     ("actor", "info", "purpose", "patient", "unit", "facts", "allowed", "reason"), CASES
 )
 def test_decision_table(
-    actor: Actor | None, info: InfoSet, purpose: Purpose, patient: int | None,
-    unit: int | None, facts: Facts, allowed: bool, reason: str,
-) -> None:  # fmt: skip
-    request = AccessRequest(actor=actor, info=info, purpose=purpose, patient_pk=patient, unit_id=unit)
+    actor: Actor | None,
+    info: InfoSet,
+    purpose: Purpose,
+    patient: int | None,
+    unit: int | None,
+    facts: Facts,
+    allowed: bool,
+    reason: str,
+) -> None:
+    request = AccessRequest(
+        actor=actor, info=info, purpose=purpose, patient_pk=patient, unit_id=unit
+    )
     decision = decide(request, facts)
     assert (decision.allowed, decision.reason) == (allowed, reason)
     assert decision.explanation  # every answer explains itself in Swedish
@@ -86,10 +335,12 @@ def reference_allows(request: AccessRequest, facts: Facts) -> bool:
         if request.info == InfoSet.DIRECTORY:
             return True
         return (
-            request.patient_pk is not None and request.patient_pk == a.person_pk
+            request.patient_pk is not None
+            and request.patient_pk == a.person_pk
             and request.purpose == Purpose.OWN_RECORDS
-            and request.info in (InfoSet.DEMOGRAPHICS, InfoSet.PROTECTED_DETAILS, InfoSet.ACCESS_LOG)
-        )  # fmt: skip
+            and request.info
+            in (InfoSet.DEMOGRAPHICS, InfoSet.PROTECTED_DETAILS, InfoSet.ACCESS_LOG)
+        )
     if a.kind != ActorKind.STAFF or a.role is None or not facts.assignment_active:
         return False
     grants = {
@@ -115,18 +366,37 @@ def reference_allows(request: AccessRequest, facts: Facts) -> bool:
 
 actors = st.one_of(
     st.none(),
-    st.builds(Actor, kind=st.just(ActorKind.CITIZEN), id=st.just("p"),
-              person_pk=st.sampled_from([None, 1, 2])),
-    st.builds(Actor, kind=st.sampled_from([ActorKind.STAFF, ActorKind.SYSTEM]), id=st.just("s"),
-              staff_pk=st.just(5), role=st.sampled_from([None, *Role]),
-              unit_id=st.sampled_from([None, 10, 11]), care_giver_id=st.just(3)),
-)  # fmt: skip
+    st.builds(
+        Actor,
+        kind=st.just(ActorKind.CITIZEN),
+        id=st.just("p"),
+        person_pk=st.sampled_from([None, 1, 2]),
+    ),
+    st.builds(
+        Actor,
+        kind=st.sampled_from([ActorKind.STAFF, ActorKind.SYSTEM]),
+        id=st.just("s"),
+        staff_pk=st.just(5),
+        role=st.sampled_from([None, *Role]),
+        unit_id=st.sampled_from([None, 10, 11]),
+        care_giver_id=st.just(3),
+    ),
+)
 requests = st.builds(
-    AccessRequest, actor=actors, info=st.sampled_from(InfoSet), purpose=st.sampled_from(Purpose),
-    patient_pk=st.sampled_from([None, 1, 2]), unit_id=st.sampled_from([None, 10, 11]),
-)  # fmt: skip
-facts = st.builds(Facts, assignment_active=st.booleans(), relation_at_unit=st.booleans(),
-                  relation_at_care_giver=st.booleans(), patient_protected=st.booleans())  # fmt: skip
+    AccessRequest,
+    actor=actors,
+    info=st.sampled_from(InfoSet),
+    purpose=st.sampled_from(Purpose),
+    patient_pk=st.sampled_from([None, 1, 2]),
+    unit_id=st.sampled_from([None, 10, 11]),
+)
+facts = st.builds(
+    Facts,
+    assignment_active=st.booleans(),
+    relation_at_unit=st.booleans(),
+    relation_at_care_giver=st.booleans(),
+    patient_protected=st.booleans(),
+)
 
 
 @given(requests, facts)
@@ -137,6 +407,14 @@ def test_policy_agrees_with_the_naive_reference(request: AccessRequest, facts: F
 @given(requests, facts)
 def test_denied_unless_a_named_ground_allows(request: AccessRequest, facts: Facts) -> None:
     decision = decide(request, facts)
-    grounds = {"own_records", "public_directory", "directory", "directory_admin", "log_review",
-               "unit_patient_list", "care_relation", "social_care_relation"}  # fmt: skip
+    grounds = {
+        "own_records",
+        "public_directory",
+        "directory",
+        "directory_admin",
+        "log_review",
+        "unit_patient_list",
+        "care_relation",
+        "social_care_relation",
+    }
     assert decision.allowed == (decision.reason in grounds)

@@ -58,9 +58,11 @@ def issuer() -> Iterator[str]:
 def lying_issuer() -> Iterator[str]:
     """A provider whose ID tokens carry someone else's ``iss``."""
     with run_oidc_provider(
-        USERS, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+        USERS,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
         issuer_override="https://idp.example.invalid",
-    ) as url:  # fmt: skip
+    ) as url:
         yield url
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -12,10 +14,15 @@ from tests.conftest import Database
 
 def _record(n: int, outcome: str = "allowed") -> audit.AuditRecord:
     return audit.AuditRecord(
-        actor_kind="staff", actor_id=f"SE2321000016-T{n:04d}", action="read",
-        resource="patient.demographics", outcome=outcome, reason="care_relation",
-        patient_id="189001019802", actor_role="clinician",
-    )  # fmt: skip
+        actor_kind="staff",
+        actor_id=f"SE2321000016-T{n:04d}",
+        action="read",
+        resource="patient.demographics",
+        outcome=outcome,
+        reason="care_relation",
+        patient_id="189001019802",
+        actor_role="clinician",
+    )
 
 
 def _append(db: Database, count: int) -> None:
@@ -36,16 +43,20 @@ def test_chain_links_each_entry_to_the_previous(db: Database) -> None:
         entries = session.query(audit.AuditEntry).order_by(audit.AuditEntry.seq).all()
     assert [e.seq for e in entries] == list(range(1, 8))
     assert entries[0].prev_hash == audit.GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
     result = _verify(db)
     assert result.ok and result.checked == 7 and result.tip_seq == 7
 
 
 @pytest.mark.db
 def test_rolled_back_access_leaves_no_entry(db: Database) -> None:
-    with pytest.raises(RuntimeError), db.sessions.begin() as session:
-        audit.append(session, _record(1))
-        raise RuntimeError("the access failed")
+    def failing_access() -> None:
+        with db.sessions.begin() as session:
+            audit.append(session, _record(1))
+            raise RuntimeError("the access failed")
+
+    with pytest.raises(RuntimeError):
+        failing_access()
     assert _verify(db).checked == 0
 
 
@@ -114,11 +125,22 @@ def test_verify_detects_swapped_entries(db: Database) -> None:
 @pytest.mark.db
 def test_two_appends_cannot_share_a_sequence_number(db: Database) -> None:
     _append(db, 1)
-    with pytest.raises(IntegrityError), db.sessions.begin() as session:
+    with db.sessions.begin() as session:
         entry = audit.AuditEntry(
-            seq=1, entry_id="dup", recorded_at=audit.utcnow(), request_id="r",
-            actor_kind="x", actor_id="x", action="read", resource="x", outcome="allowed",
-            reason="x", prev_hash=audit.GENESIS, hash="0" * 64,
-        )  # fmt: skip
+            seq=1,
+            entry_id="dup",
+            recorded_at=audit.utcnow(),
+            request_id="r",
+            actor_kind="x",
+            actor_id="x",
+            action="read",
+            resource="x",
+            outcome="allowed",
+            reason="x",
+            prev_hash=audit.GENESIS,
+            hash="0" * 64,
+        )
         session.add(entry)
-        session.flush()
+        with pytest.raises(IntegrityError):
+            session.flush()
+        session.rollback()

@@ -95,8 +95,18 @@ def _snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
     person_ids = dict(session.execute(select(Person.id, Person.person_id)).all())
     return {
         "persons": sorted(
-            (p.person_id, p.given_name, p.family_name, p.birth_date, p.sex,
-             p.protected_identity, p.street_address, p.postal_code, p.city, p.municipality_code)
+            (
+                p.person_id,
+                p.given_name,
+                p.family_name,
+                p.birth_date,
+                p.sex,
+                p.protected_identity,
+                p.street_address,
+                p.postal_code,
+                p.city,
+                p.municipality_code,
+            )
             for p in session.scalars(select(Person))
         ),
         "units": sorted(
@@ -119,7 +129,7 @@ def _snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
             (e.actor_id, e.unit_hsaid, e.patient_id, e.resource, e.outcome, e.reason)
             for e in session.scalars(select(AuditEntry).order_by(AuditEntry.seq))
         ],
-    }  # fmt: skip
+    }
 
 
 def test_counts_cover_the_country(world: World) -> None:
@@ -157,9 +167,15 @@ def test_units_follow_the_organisation(session: Session) -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Luleå", "Luleå"), ("Lund", "Lunds"), ("Borås", "Borås"), ("Falun", "Falu"),
-     ("Gotland", "Gotlands"), ("Upplands Väsby", "Upplands Väsby")],
-)  # fmt: skip
+    [
+        ("Luleå", "Luleå"),
+        ("Lund", "Lunds"),
+        ("Borås", "Borås"),
+        ("Falun", "Falu"),
+        ("Gotland", "Gotlands"),
+        ("Upplands Väsby", "Upplands Väsby"),
+    ],
+)
 def test_genitive_of_municipality_names(name: str, expected: str) -> None:
     assert genitive(name) == expected
 
@@ -172,8 +188,10 @@ def test_people_hold_official_test_numbers_only(session: Session) -> None:
         parsed = parse_person_id(person.person_id)
         assert person.person_id in (official | coordination)
         assert (person.birth_date, person.sex, person.id_kind) == (
-            parsed.birth_date, parsed.sex, parsed.kind.value,
-        )  # fmt: skip
+            parsed.birth_date,
+            parsed.sex,
+            parsed.kind.value,
+        )
         if person.protected_identity or person.id_kind == "samordningsnummer":
             assert person.street_address is None
             assert person.postal_code is None
@@ -302,7 +320,7 @@ def test_cli_refuses_a_missing_schema_and_bad_counts(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'none.db'}"
     missing = CliRunner().invoke(command, ["--database-url", url])
     assert missing.exit_code == 1
-    assert "migrations" in missing.output
+    assert "samvard migrate" in missing.output
     bad = CliRunner().invoke(command, ["--citizens", "1", "--database-url", url])
     assert bad.exit_code == 2
     assert "--citizens" in bad.output

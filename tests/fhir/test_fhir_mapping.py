@@ -50,27 +50,42 @@ BASE = "https://fhir.example.test/fhir"
 
 def person(**overrides: Any) -> Person:
     values: dict[str, Any] = {
-        "id": 7, "person_id": PNR_WOMAN, "id_kind": "personnummer", "given_name": "Tolvan",
-        "family_name": "Tolvansson", "birth_date": date(1890, 1, 1), "sex": "female",
-        "protected_identity": False, "street_address": "Storgatan 1", "postal_code": "97231",
-        "city": "Luleå", "municipality_code": "2580",
-    }  # fmt: skip
+        "id": 7,
+        "person_id": PNR_WOMAN,
+        "id_kind": "personnummer",
+        "given_name": "Tolvan",
+        "family_name": "Tolvansson",
+        "birth_date": date(1890, 1, 1),
+        "sex": "female",
+        "protected_identity": False,
+        "street_address": "Storgatan 1",
+        "postal_code": "97231",
+        "city": "Luleå",
+        "municipality_code": "2580",
+    }
     values.update(overrides)
     return Person(**values)
 
 
 def care_giver() -> CareGiver:
     return CareGiver(
-        id=3, hsa_id="SE2321000016-ABC1", name="Region Norrbotten",
-        kind=CareGiverKind.REGION, region_code="25",
-    )  # fmt: skip
+        id=3,
+        hsa_id="SE2321000016-ABC1",
+        name="Region Norrbotten",
+        kind=CareGiverKind.REGION,
+        region_code="25",
+    )
 
 
 def unit(*, with_relations: bool = True) -> Unit:
     result = Unit(
-        id=11, hsa_id="SE2321000016-ABC2", name="Hälsocentral Luleå", care_giver_id=3,
-        municipality_code="2580", kind="vardcentral",
-    )  # fmt: skip
+        id=11,
+        hsa_id="SE2321000016-ABC2",
+        name="Hälsocentral Luleå",
+        care_giver_id=3,
+        municipality_code="2580",
+        kind="vardcentral",
+    )
     if with_relations:
         result.care_giver = care_giver()
         result.municipality = Municipality(code="2580", name="Luleå", region_code="25")
@@ -79,28 +94,45 @@ def unit(*, with_relations: bool = True) -> Unit:
 
 def staff() -> Staff:
     return Staff(
-        id=5, hsa_id="SE2321000016-ABC3", given_name="Sara", family_name="Sjöberg",
+        id=5,
+        hsa_id="SE2321000016-ABC3",
+        given_name="Sara",
+        family_name="Sjöberg",
         profession=Profession.SJUKSKOTERSKA,
-    )  # fmt: skip
+    )
 
 
 def assignment(valid_to: date | None = None) -> Assignment:
     return Assignment(
-        id=21, staff_id=5, unit_id=11, role=Role.CLINICIAN,
-        valid_from=date(2026, 1, 1), valid_to=valid_to,
-    )  # fmt: skip
+        id=21,
+        staff_id=5,
+        unit_id=11,
+        role=Role.CLINICIAN,
+        valid_from=date(2026, 1, 1),
+        valid_to=valid_to,
+    )
 
 
 def audit_entry(**overrides: Any) -> AuditEntry:
     values: dict[str, Any] = {
-        "seq": 42, "entry_id": "0b6f7f0e-5f4a-4c44-9d1c-6f1f0e0a2b3c",
+        "seq": 42,
+        "entry_id": "0b6f7f0e-5f4a-4c44-9d1c-6f1f0e0a2b3c",
         "recorded_at": datetime(2026, 11, 24, 9, 30, 0, 123456, tzinfo=UTC),
-        "request_id": "req-abc123", "actor_kind": "staff", "actor_id": "SE2321000016-ABC3",
-        "actor_role": "clinician", "unit_hsaid": "SE2321000016-ABC2",
-        "care_giver_hsaid": "SE2321000016-ABC1", "patient_id": PNR_WOMAN, "action": "read",
-        "resource": "patient.demographics", "purpose": "care", "outcome": "allowed",
-        "reason": "care_relation", "prev_hash": "a" * 64, "hash": "b" * 64,
-    }  # fmt: skip
+        "request_id": "req-abc123",
+        "actor_kind": "staff",
+        "actor_id": "SE2321000016-ABC3",
+        "actor_role": "clinician",
+        "unit_hsaid": "SE2321000016-ABC2",
+        "care_giver_hsaid": "SE2321000016-ABC1",
+        "patient_id": PNR_WOMAN,
+        "action": "read",
+        "resource": "patient.demographics",
+        "purpose": "care",
+        "outcome": "allowed",
+        "reason": "care_relation",
+        "prev_hash": "a" * 64,
+        "hash": "b" * 64,
+    }
     values.update(overrides)
     return AuditEntry(**values)
 
@@ -145,9 +177,13 @@ def test_patient_json_shape() -> None:
     assert data["gender"] == "female"
     assert data["birthDate"] == "1890-01-01"
     assert data["name"] == [
-        {"use": "official", "text": "Tolvan Tolvansson", "family": "Tolvansson",
-         "given": ["Tolvan"]}
-    ]  # fmt: skip
+        {
+            "use": "official",
+            "text": "Tolvan Tolvansson",
+            "family": "Tolvansson",
+            "given": ["Tolvan"],
+        }
+    ]
     assert data["address"][0]["city"] == "Luleå"
     assert data["address"][0]["line"] == ["Storgatan 1"]
     assert "meta" not in data
@@ -155,9 +191,15 @@ def test_patient_json_shape() -> None:
 
 @pytest.mark.parametrize(
     ("sex", "gender"),
-    [("male", "male"), ("M", "male"), ("female", "female"), ("K", "female"),
-     (None, "unknown"), ("x", "unknown")],
-)  # fmt: skip
+    [
+        ("male", "male"),
+        ("M", "male"),
+        ("female", "female"),
+        ("K", "female"),
+        (None, "unknown"),
+        ("x", "unknown"),
+    ],
+)
 def test_patient_gender(sex: str | None, gender: str) -> None:
     data = to_json(patient_resource(person(person_id=PNR_MAN, sex=sex), show_protected=False))
 
@@ -170,9 +212,12 @@ def test_protected_identity_hides_name_and_address() -> None:
     assert "name" not in data
     assert "address" not in data
     assert data["meta"]["security"] == [
-        {"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R",
-         "display": "restricted"}
-    ]  # fmt: skip
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+            "code": "R",
+            "display": "restricted",
+        }
+    ]
     assert data["identifier"][0]["value"] == PNR_WOMAN
 
 
@@ -300,9 +345,14 @@ def test_audit_event_unknown_outcome_is_an_error() -> None:
 
 @pytest.mark.parametrize(
     ("action", "code", "type_code"),
-    [("read", "R", "rest"), ("write", "U", "rest"), ("login", "E", "110114"),
-     ("logout", "E", "110114"), ("choose_unit", "E", "110114")],
-)  # fmt: skip
+    [
+        ("read", "R", "rest"),
+        ("write", "U", "rest"),
+        ("login", "E", "110114"),
+        ("logout", "E", "110114"),
+        ("choose_unit", "E", "110114"),
+    ],
+)
 def test_audit_event_action_codes(action: str, code: str, type_code: str) -> None:
     data = to_json(audit_event_resource(audit_entry(action=action)))
 
@@ -328,17 +378,24 @@ def test_audit_event_staff_agent() -> None:
     assert agent[0]["role"] == [{"text": "clinician"}]
     assert agent[0]["location"]["identifier"]["value"] == "SE2321000016-ABC2"
     assert agent[0]["purposeOfUse"] == [
-        {"coding": [{"system": systems.PURPOSE, "code": "care",
-                     "display": "Vård och behandling"}],
-         "text": "care_relation"}
-    ]  # fmt: skip
+        {
+            "coding": [
+                {"system": systems.PURPOSE, "code": "care", "display": "Vård och behandling"}
+            ],
+            "text": "care_relation",
+        }
+    ]
 
 
 def test_audit_event_citizen_agent_uses_personnummer_system() -> None:
     entry = audit_entry(
-        actor_kind="citizen", actor_id=PNR_WOMAN, actor_role=None, unit_hsaid=None,
-        care_giver_hsaid=None, purpose="own_records",
-    )  # fmt: skip
+        actor_kind="citizen",
+        actor_id=PNR_WOMAN,
+        actor_role=None,
+        unit_hsaid=None,
+        care_giver_hsaid=None,
+        purpose="own_records",
+    )
     data = to_json(audit_event_resource(entry))
 
     agent = data["agent"][0]
@@ -404,10 +461,14 @@ def test_audit_event_naive_time_is_read_as_utc() -> None:
 
 @pytest.mark.parametrize(
     ("value", "system"),
-    [(PNR_WOMAN, systems.PERSONNUMMER), (SAMORDNINGSNUMMER, systems.SAMORDNINGSNUMMER),
-     ("199001600000", systems.SAMORDNINGSNUMMER), ("198108320014", systems.RESERVNUMMER),
-     ("R2026-0001", systems.RESERVNUMMER)],
-)  # fmt: skip
+    [
+        (PNR_WOMAN, systems.PERSONNUMMER),
+        (SAMORDNINGSNUMMER, systems.SAMORDNINGSNUMMER),
+        ("199001600000", systems.SAMORDNINGSNUMMER),
+        ("198108320014", systems.RESERVNUMMER),
+        ("R2026-0001", systems.RESERVNUMMER),
+    ],
+)
 def test_infer_person_id_system(value: str, system: str) -> None:
     assert systems.infer_person_id_system(value) == system
 
@@ -438,10 +499,12 @@ def test_capability_statement_lists_exactly_the_five_resources() -> None:
         assert [i["code"] for i in resource["interaction"]] == ["read", "search-type"]
     params = {r["type"]: [p["name"] for p in r["searchParam"]] for r in resources}
     assert params == {
-        "Patient": ["identifier"], "Organization": ["identifier"],
-        "Practitioner": ["identifier"], "PractitionerRole": ["practitioner"],
+        "Patient": ["identifier"],
+        "Organization": ["identifier"],
+        "Practitioner": ["identifier"],
+        "PractitionerRole": ["practitioner"],
         "AuditEvent": ["patient"],
-    }  # fmt: skip
+    }
 
 
 def test_capability_statement_is_stable() -> None:

@@ -119,7 +119,7 @@ def test_reads_from_a_file_argument(tmp_path: Path) -> None:
 
 
 def test_registered_under_main_cli() -> None:
-    from samvard.cli import main  # noqa: PLC0415 - keep other features' CLIs out of collection
+    from samvard.cli import main
 
     result = CliRunner().invoke(main, ["identity", "validate"], input=f"{PNR_1950_F}\n")
     assert result.exit_code == 0

@@ -38,10 +38,20 @@ def run_oidc_provider(
         users_file.write_text(json.dumps(users), encoding="utf-8")
         port = _free_port()
         command = [
-            sys.executable, str(PROVIDER_SCRIPT), "--host", "127.0.0.1", "--port", str(port),
-            "--users", str(users_file), "--client-id", client_id, "--client-secret", client_secret,
+            sys.executable,
+            str(PROVIDER_SCRIPT),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--users",
+            str(users_file),
+            "--client-id",
+            client_id,
+            "--client-secret",
+            client_secret,
             *(["--issuer-override", issuer_override] if issuer_override else []),
-        ]  # fmt: skip
+        ]
         log_path = Path(tmp, "provider.log")
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

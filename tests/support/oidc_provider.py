@@ -43,9 +43,16 @@ CODE_LIFETIME_SECONDS = 60
 TOKEN_LIFETIME_SECONDS = 300
 # The request parameters the login page carries from GET to POST /authorize.
 AUTHORIZE_PARAMS = (
-    "client_id", "redirect_uri", "response_type", "scope", "state", "nonce",
-    "code_challenge", "code_challenge_method", "login_hint",
-)  # fmt: skip
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "login_hint",
+)
 _S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 _VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")  # RFC 7636 4.1
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -198,10 +205,13 @@ class Provider:
         self.codes = {code: g for code, g in self.codes.items() if g.expires_at > now}
         code = secrets.token_urlsafe(32)
         self.codes[code] = _Grant(
-            client_id=params["client_id"], redirect_uri=params["redirect_uri"],
-            nonce=params["nonce"], code_challenge=params["code_challenge"], sub=sub,
+            client_id=params["client_id"],
+            redirect_uri=params["redirect_uri"],
+            nonce=params["nonce"],
+            code_challenge=params["code_challenge"],
+            sub=sub,
             expires_at=now + CODE_LIFETIME_SECONDS,
-        )  # fmt: skip
+        )
         return code
 
     def _back(self, params: dict[str, str], **result: str) -> Response:
@@ -369,13 +379,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--client-id", required=True)
     parser.add_argument("--client-secret", required=True)
     parser.add_argument(
-        "--redirect-uri", action="append", default=[],
+        "--redirect-uri",
+        action="append",
+        default=[],
         help="registered redirect URI (repeatable); none given: any http(s) URL",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--issuer-override", metavar="URL",
+        "--issuer-override",
+        metavar="URL",
         help="put this wrong 'iss' into ID tokens (to test that clients reject them)",
-    )  # fmt: skip
+    )
     parser.add_argument("--log-level", default="info")
     return parser.parse_args(argv)
 

@@ -13,12 +13,19 @@ CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 ASSIGNMENT_RE = re.compile(r'name="assignment_id" value="(\d+)"')
 
 
-def client_for(database: Any, **overrides: object) -> TestClient:
+def client_for(
+    database: Any, *, raise_server_exceptions: bool = True, **overrides: object
+) -> TestClient:
     """An HTTPS test client for an app on `database` (a tests.conftest.Database)."""
     from tests.conftest import make_settings
 
     app = create_app(make_settings(database.url, **overrides), engine=database.engine)
-    return TestClient(app, base_url="https://testserver", follow_redirects=False)
+    return TestClient(
+        app,
+        base_url="https://testserver",
+        follow_redirects=False,
+        raise_server_exceptions=raise_server_exceptions,
+    )
 
 
 def csrf(client: TestClient, path: str = "/login/test") -> str:
@@ -32,9 +39,7 @@ def csrf(client: TestClient, path: str = "/login/test") -> str:
 def login_citizen(client: TestClient, person_id: str) -> None:
     """Log in with the test e-ID."""
     token = csrf(client, "/login/test")
-    response = client.post(
-        "/login/test", data={"personnummer": person_id, "csrf_token": token}
-    )
+    response = client.post("/login/test", data={"personnummer": person_id, "csrf_token": token})
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/mina-sidor"
 

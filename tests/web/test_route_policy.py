@@ -21,9 +21,13 @@ from tests.support.web import client_for, login_citizen, login_staff
 
 ROLES = ["anon", "citizen", "nurse", "care_staff", "admin", "reviewer", "planner", "ended"]
 STAFF_ROLES = {
-    "nurse": personas.NURSE, "care_staff": personas.CARE_STAFF, "admin": personas.ADMINISTRATOR,
-    "reviewer": personas.LOG_REVIEWER, "planner": personas.PLANNER, "ended": personas.ENDED_STAFF,
-}  # fmt: skip
+    "nurse": personas.NURSE,
+    "care_staff": personas.CARE_STAFF,
+    "admin": personas.ADMINISTRATOR,
+    "reviewer": personas.LOG_REVIEWER,
+    "planner": personas.PLANNER,
+    "ended": personas.ENDED_STAFF,
+}
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -56,7 +60,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/mina-sidor/uppgifter"): CITIZEN_PAGE,
     ("GET", "/mina-sidor/vem-har-last"): CITIZEN_PAGE,
     ("GET", "/personal"): STAFF_AT_UNIT,
-    ("GET", "/personal/patient/{person_pk}"): expect(403, anon=303, citizen=303, nurse=200, ended=409),
+    ("GET", "/personal/patient/{person_pk}"): expect(
+        403, anon=303, citizen=303, nurse=200, ended=409
+    ),
     ("GET", "/personal/logg"): expect(403, anon=303, citizen=303, reviewer=200, ended=409),
     ("GET", "/admin/katalog"): ADMIN_PAGE,
     ("GET", "/admin/katalog/region/{code}"): ADMIN_PAGE,
@@ -64,7 +70,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/admin/katalog/ny-enhet"): ADMIN_PAGE,
     ("GET", "/api/v1/me"): expect(200, anon=401),
     ("GET", "/api/v1/me/access-log"): expect(401, citizen=200),
-    ("GET", "/api/v1/patients/{person_id}"): expect(403, anon=401, citizen=401, nurse=200, ended=409),
+    ("GET", "/api/v1/patients/{person_id}"): expect(
+        403, anon=401, citizen=401, nurse=200, ended=409
+    ),
     ("GET", "/api/v1/directory/regions"): DIRECTORY_API,
     ("GET", "/api/v1/directory/municipalities"): DIRECTORY_API,
     ("GET", "/api/v1/directory/units"): DIRECTORY_API,
@@ -85,7 +93,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/admin/katalog/ny-enhet"): expect(403),
     ("POST", "/logout"): expect(403),
     ("POST", "/api/v1/identity/validate"): expect(200, anon=401),
-}  # fmt: skip
+}
 
 
 def _flatten(routes: list[Any]) -> Iterator[Any]:
@@ -115,15 +123,21 @@ def test_every_route_has_an_expectation(sqlite_world: Database) -> None:
 
 def _samples(world: Database) -> dict[str, str]:
     with world.sessions() as session:
-        citizen = session.scalar(select(Person).where(Person.person_id == personas.CITIZEN.person_id))
+        citizen = session.scalar(
+            select(Person).where(Person.person_id == personas.CITIZEN.person_id)
+        )
         unit = session.scalar(select(Unit).where(Unit.hsa_id == personas.VARDCENTRAL_UNIT))
         nurse = session.scalar(select(Staff).where(Staff.hsa_id == personas.NURSE.hsa_id))
         assert citizen and unit and nurse
         return {
-            "person_pk": str(citizen.id), "patient_id": str(citizen.id),
-            "person_id": citizen.person_id, "code": "01", "unit_id": str(unit.id),
-            "org_id": f"unit-{unit.id}", "staff_id": str(nurse.id),
-        }  # fmt: skip
+            "person_pk": str(citizen.id),
+            "patient_id": str(citizen.id),
+            "person_id": citizen.person_id,
+            "code": "01",
+            "unit_id": str(unit.id),
+            "org_id": f"unit-{unit.id}",
+            "staff_id": str(nurse.id),
+        }
 
 
 QUERIES = {
@@ -148,7 +162,7 @@ def _client_as(world: Database, role: str) -> TestClient:
 
 @pytest.fixture
 def clients(world: Database) -> Iterator[dict[str, TestClient]]:
-    yield {role: _client_as(world, role) for role in ROLES}
+    return {role: _client_as(world, role) for role in ROLES}
 
 
 @pytest.mark.db
@@ -168,5 +182,7 @@ def test_every_route_with_every_role(world: Database, clients: dict[str, TestCli
             else:
                 response = client.post(url, data={"csrf_token": "forged"})
             if response.status_code != expected[role]:
-                failures.append(f"{method} {url} as {role}: {response.status_code} != {expected[role]}")
+                failures.append(
+                    f"{method} {url} as {role}: {response.status_code} != {expected[role]}"
+                )
     assert not failures, "\n".join(failures)

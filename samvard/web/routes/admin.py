@@ -21,8 +21,15 @@ router = APIRouter(prefix="/admin")
 
 
 def _admin(db: Db, login: Login, action: Action = Action.READ) -> None:
-    check(db, AccessRequest(actor=login.actor, info=InfoSet.DIRECTORY_ADMIN,
-                            purpose=Purpose.ADMINISTRATION, action=action))  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=login.actor,
+            info=InfoSet.DIRECTORY_ADMIN,
+            purpose=Purpose.ADMINISTRATION,
+            action=action,
+        ),
+    )
 
 
 @router.get("/katalog", response_class=HTMLResponse)
@@ -34,21 +41,25 @@ def directory_overview(request: Request, db: Db, login: StaffAtUnit) -> HTMLResp
 
 @router.get("/katalog/region/{code}", response_class=HTMLResponse)
 def region_page(
-    request: Request, db: Db, login: StaffAtUnit,
+    request: Request,
+    db: Db,
+    login: StaffAtUnit,
     code: Annotated[str, Path(pattern=r"^\d{2}$")],
     q: Annotated[str | None, Query(max_length=100)] = None,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     """One region: municipalities, care givers and units (filterable)."""
     _admin(db, login)
     region = queries.get_region(db, code)
     if region is None:
         raise WebError(404, "unknown_region", "Regionen finns inte.")
     context = {
-        "region": region, "q": q or "",
+        "region": region,
+        "q": q or "",
         "municipalities": queries.list_municipalities(db, region_code=code),
         "care_givers": queries.list_care_givers(db, region_code=code),
-        "units": queries.list_units(db, region_code=code, text=q), "kinds": UNIT_KINDS,
-    }  # fmt: skip
+        "units": queries.list_units(db, region_code=code, text=q),
+        "kinds": UNIT_KINDS,
+    }
     if request.headers.get("HX-Request") == "true":
         return render(request, "_unit_rows.html", context)
     return render(request, "admin_region.html", context)
@@ -62,9 +73,11 @@ def unit_page(request: Request, db: Db, login: StaffAtUnit, unit_id: int) -> HTM
     if unit is None:
         raise WebError(404, "unknown_unit", "Enheten finns inte.")
     assignments = queries.list_unit_assignments(db, unit_id=unit_id)
-    return render(request, "admin_unit.html",
-                  {"unit": unit, "assignments": assignments, "kinds": UNIT_KINDS,
-                   "today": utcnow().date()})  # fmt: skip
+    return render(
+        request,
+        "admin_unit.html",
+        {"unit": unit, "assignments": assignments, "kinds": UNIT_KINDS, "today": utcnow().date()},
+    )
 
 
 @router.get("/katalog/ny-enhet", response_class=HTMLResponse)
@@ -75,35 +88,58 @@ def new_unit_form(request: Request, db: Db, login: StaffAtUnit) -> HTMLResponse:
 
 
 def _unit_form(
-    request: Request, db: Db, login: Login, values: dict[str, str], errors: dict[str, str],
+    request: Request,
+    db: Db,
+    login: Login,
+    values: dict[str, str],
+    errors: dict[str, str],
     status: int = 200,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     assert login.assignment is not None
     care_giver = login.assignment.unit.care_giver
     municipalities = queries.list_municipalities(db, region_code=care_giver.region_code)
-    return render(request, "admin_new_unit.html",
-                  {"care_giver": care_giver, "municipalities": municipalities, "kinds": UNIT_KINDS,
-                   "values": values, "errors": errors}, status=status)  # fmt: skip
+    return render(
+        request,
+        "admin_new_unit.html",
+        {
+            "care_giver": care_giver,
+            "municipalities": municipalities,
+            "kinds": UNIT_KINDS,
+            "values": values,
+            "errors": errors,
+        },
+        status=status,
+    )
 
 
 @router.post("/katalog/ny-enhet", dependencies=[Csrf])
 def create_unit(
-    request: Request, db: Db, login: StaffAtUnit,
-    hsa_id: Annotated[str, Form(max_length=64)], namn: Annotated[str, Form(max_length=200)],
-    kommun: Annotated[str, Form(max_length=4)], typ: Annotated[str, Form(max_length=40)],
-) -> Response:  # fmt: skip
+    request: Request,
+    db: Db,
+    login: StaffAtUnit,
+    hsa_id: Annotated[str, Form(max_length=64)],
+    namn: Annotated[str, Form(max_length=200)],
+    kommun: Annotated[str, Form(max_length=4)],
+    typ: Annotated[str, Form(max_length=40)],
+) -> Response:
     """Register the unit, or show the form again with the problems in Swedish."""
     _admin(db, login, Action.WRITE)
-    assert login.assignment is not None and login.staff is not None
+    assert login.assignment is not None
+    assert login.staff is not None
     values = {"hsa_id": hsa_id, "namn": namn, "kommun": kommun, "typ": typ}
     municipality = next((m for m in queries.list_municipalities(db) if m.code == kommun), None)
     errors = _unit_input_errors(municipality is not None, typ)
     if not errors and municipality is not None:
         try:
             unit = actions.create_unit(
-                db, actor_id=login.staff.hsa_id, care_giver=login.assignment.unit.care_giver,
-                municipality=municipality, hsa_id=hsa_id, name=namn, kind=typ,
-            )  # fmt: skip
+                db,
+                actor_id=login.staff.hsa_id,
+                care_giver=login.assignment.unit.care_giver,
+                municipality=municipality,
+                hsa_id=hsa_id,
+                name=namn,
+                kind=typ,
+            )
             return RedirectResponse(f"/admin/katalog/enhet/{unit.id}", status_code=303)
         except InvalidHsaId as exc:
             errors["hsa_id"] = exc.reason

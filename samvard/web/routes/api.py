@@ -38,28 +38,45 @@ def me(login: OptionalLogin) -> schemas.MeOut:
     named = current.person or current.staff
     assignment = current.assignment
     return schemas.MeOut(
-        kind=actor.kind.value, id=actor.id, name=named.display_name if named else "",
-        role=actor.role.value if actor.role else None, unit_hsa_id=actor.unit_hsaid,
+        kind=actor.kind.value,
+        id=actor.id,
+        name=named.display_name if named else "",
+        role=actor.role.value if actor.role else None,
+        unit_hsa_id=actor.unit_hsaid,
         unit_name=assignment.unit.name if assignment else None,
-    )  # fmt: skip
+    )
 
 
 @router.get("/me/access-log", response_model=schemas.AccessLogOut)
 def my_access_log(
-    db: Db, login: CitizenLogin,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
-) -> schemas.AccessLogOut:  # fmt: skip
+    db: Db,
+    login: CitizenLogin,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> schemas.AccessLogOut:
     """Who has read about me: accesses by others, newest first."""
     assert login.person is not None
-    check(db, AccessRequest(actor=login.actor, info=InfoSet.ACCESS_LOG,
-                            purpose=Purpose.OWN_RECORDS, patient_pk=login.person.id))  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=login.actor,
+            info=InfoSet.ACCESS_LOG,
+            purpose=Purpose.OWN_RECORDS,
+            patient_pk=login.person.id,
+        ),
+    )
     rows, total = list_access_log(db, patient_id=login.person.person_id, limit=limit, offset=offset)
     items = [
         schemas.AccessOut(
-            time=r.entry.recorded_at, outcome=r.entry.outcome, who=r.staff_name,
-            role=r.entry.actor_role, unit=r.unit_name, care_giver=r.care_giver_name,
-            information=explain.explain_resource(r.entry), reason=explain.explain_reason(r.entry),
-        )  # fmt: skip
+            time=r.entry.recorded_at,
+            outcome=r.entry.outcome,
+            who=r.staff_name,
+            role=r.entry.actor_role,
+            unit=r.unit_name,
+            care_giver=r.care_giver_name,
+            information=explain.explain_resource(r.entry),
+            reason=explain.explain_reason(r.entry),
+        )
         for r in rows
     ]
     return schemas.AccessLogOut(total=total, items=items)
@@ -76,22 +93,34 @@ def patient(db: Db, login: StaffAtUnit, person_id: str) -> schemas.PatientOut:
     if person is None:
         raise WebError(404, "unknown_patient", "Det finns ingen patient med det personnumret.")
     purpose = care_purpose(login)
-    check(db, AccessRequest(actor=login.actor, info=InfoSet.DEMOGRAPHICS, purpose=purpose,
-                            patient_pk=person.id))  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=login.actor, info=InfoSet.DEMOGRAPHICS, purpose=purpose, patient_pk=person.id
+        ),
+    )
     shown = not person.protected_identity or may_see_protected(db, login, person.id)
     return schemas.PatientOut(
-        person_id=person.person_id, kind=person.id_kind, birth_date=person.birth_date,
-        sex=person.sex, protected_identity=person.protected_identity,
+        person_id=person.person_id,
+        kind=person.id_kind,
+        birth_date=person.birth_date,
+        sex=person.sex,
+        protected_identity=person.protected_identity,
         given_name=person.given_name if shown else None,
         family_name=person.family_name if shown else None,
         street_address=person.street_address if shown else None,
-        postal_code=person.postal_code if shown else None, city=person.city if shown else None,
-    )  # fmt: skip
+        postal_code=person.postal_code if shown else None,
+        city=person.city if shown else None,
+    )
 
 
 def _directory_reader(db: Db, login: Login | None) -> None:
-    check(db, AccessRequest(actor=_logged_in(login).actor, info=InfoSet.DIRECTORY,
-                            purpose=Purpose.ADMINISTRATION))  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=_logged_in(login).actor, info=InfoSet.DIRECTORY, purpose=Purpose.ADMINISTRATION
+        ),
+    )
 
 
 @router.get("/directory/regions", response_model=list[schemas.RegionOut])
@@ -99,8 +128,13 @@ def regions(db: Db, login: OptionalLogin) -> list[schemas.RegionOut]:
     """All regions with their municipality and unit counts."""
     _directory_reader(db, login)
     return [
-        schemas.RegionOut(code=s.region.code, name=s.region.name, county=s.region.county_name,
-                          municipalities=s.municipalities, units=s.units)  # fmt: skip
+        schemas.RegionOut(
+            code=s.region.code,
+            name=s.region.name,
+            county=s.region.county_name,
+            municipalities=s.municipalities,
+            units=s.units,
+        )
         for s in directory.list_region_summaries(db)
     ]
 
@@ -112,28 +146,37 @@ def municipalities(
     """Municipalities, optionally of one region."""
     _directory_reader(db, login)
     return [
-        schemas.MunicipalityOut(code=m.code, name=m.name, region_code=m.region_code,
-                                population=m.population)  # fmt: skip
+        schemas.MunicipalityOut(
+            code=m.code, name=m.name, region_code=m.region_code, population=m.population
+        )
         for m in directory.list_municipalities(db, region_code=region)
     ]
 
 
 @router.get("/directory/units", response_model=list[schemas.UnitOut])
 def units(
-    db: Db, login: OptionalLogin,
+    db: Db,
+    login: OptionalLogin,
     region: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
     municipality: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[schemas.UnitOut]:  # fmt: skip
+) -> list[schemas.UnitOut]:
     """Units filtered by region, municipality or a name/HSA-id fragment."""
     _directory_reader(db, login)
-    found = directory.list_units(db, region_code=region, municipality_code=municipality,
-                                 text=q, limit=limit)  # fmt: skip
+    found = directory.list_units(
+        db, region_code=region, municipality_code=municipality, text=q, limit=limit
+    )
     return [
-        schemas.UnitOut(id=u.id, hsa_id=u.hsa_id, name=u.name, kind=u.kind,
-                        municipality_code=u.municipality_code,
-                        care_giver_hsa_id=u.care_giver.hsa_id, care_giver_name=u.care_giver.name)  # fmt: skip
+        schemas.UnitOut(
+            id=u.id,
+            hsa_id=u.hsa_id,
+            name=u.name,
+            kind=u.kind,
+            municipality_code=u.municipality_code,
+            care_giver_hsa_id=u.care_giver.hsa_id,
+            care_giver_name=u.care_giver.name,
+        )
         for u in found
     ]
 
@@ -152,5 +195,11 @@ def _validate_one(text: str) -> schemas.ValidateOut:
         pid = parse_person_id(text)
     except InvalidPersonId as exc:
         return schemas.ValidateOut(input=text, valid=False, error=exc.reason)
-    return schemas.ValidateOut(input=text, valid=True, kind=pid.kind.value,
-                               normalized=pid.normalized, birth_date=pid.birth_date, sex=pid.sex)  # fmt: skip
+    return schemas.ValidateOut(
+        input=text,
+        valid=True,
+        kind=pid.kind.value,
+        normalized=pid.normalized,
+        birth_date=pid.birth_date,
+        sex=pid.sex,
+    )

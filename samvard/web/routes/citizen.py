@@ -28,8 +28,15 @@ def my_pages(request: Request, db: Db, login: CitizenLogin) -> HTMLResponse:
 def my_details(request: Request, db: Db, login: CitizenLogin) -> HTMLResponse:
     """The citizen's own registered details."""
     assert login.person is not None
-    check(db, AccessRequest(actor=login.actor, info=InfoSet.DEMOGRAPHICS,
-                            purpose=Purpose.OWN_RECORDS, patient_pk=login.person.id))  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=login.actor,
+            info=InfoSet.DEMOGRAPHICS,
+            purpose=Purpose.OWN_RECORDS,
+            patient_pk=login.person.id,
+        ),
+    )
     return render(request, "citizen_details.html", {"person": login.person})
 
 
@@ -39,10 +46,21 @@ def who_has_read(
 ) -> HTMLResponse:
     """Vem har läst om mig? Every access by others, with a plain-language reason."""
     assert login.person is not None
-    check(db, AccessRequest(actor=login.actor, info=InfoSet.ACCESS_LOG,
-                            purpose=Purpose.OWN_RECORDS, patient_pk=login.person.id))  # fmt: skip
-    rows, total = list_access_log(db, patient_id=login.person.person_id,
-                                  limit=PAGE_SIZE, offset=(sida - 1) * PAGE_SIZE)  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=login.actor,
+            info=InfoSet.ACCESS_LOG,
+            purpose=Purpose.OWN_RECORDS,
+            patient_pk=login.person.id,
+        ),
+    )
+    rows, total = list_access_log(
+        db, patient_id=login.person.person_id, limit=PAGE_SIZE, offset=(sida - 1) * PAGE_SIZE
+    )
     pages = max(1, -(-total // PAGE_SIZE))
-    return render(request, "access_log.html",
-                  {"rows": rows, "total": total, "page": sida, "pages": pages, "explain": explain})  # fmt: skip
+    return render(
+        request,
+        "access_log.html",
+        {"rows": rows, "total": total, "page": sida, "pages": pages, "explain": explain},
+    )

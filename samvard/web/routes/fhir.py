@@ -55,11 +55,25 @@ def metadata(request: Request) -> JSONResponse:
 def _patient_json(db: Db, login: Login, person: Person) -> Resource:
     actor = login.actor
     if actor.kind is ActorKind.CITIZEN:
-        check(db, AccessRequest(actor=actor, info=InfoSet.DEMOGRAPHICS,
-                                purpose=Purpose.OWN_RECORDS, patient_pk=person.id))  # fmt: skip
+        check(
+            db,
+            AccessRequest(
+                actor=actor,
+                info=InfoSet.DEMOGRAPHICS,
+                purpose=Purpose.OWN_RECORDS,
+                patient_pk=person.id,
+            ),
+        )
         return mapping.patient_resource(person, show_protected=True)
-    check(db, AccessRequest(actor=actor, info=InfoSet.DEMOGRAPHICS,
-                            purpose=care_purpose(login), patient_pk=person.id))  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=actor,
+            info=InfoSet.DEMOGRAPHICS,
+            purpose=care_purpose(login),
+            patient_pk=person.id,
+        ),
+    )
     shown = not person.protected_identity or may_see_protected(db, login, person.id)
     return mapping.patient_resource(person, show_protected=shown)
 
@@ -76,9 +90,11 @@ def read_patient(db: Db, login: OptionalLogin, patient_id: int) -> JSONResponse:
 
 @router.get("/Patient")
 def search_patient(
-    request: Request, db: Db, login: OptionalLogin,
+    request: Request,
+    db: Db,
+    login: OptionalLogin,
     identifier: Annotated[str, Query(max_length=80, description="system|value")],
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """Patient?identifier=urn:oid:1.2.752.129.2.1.3.1|YYYYMMDDNNNN."""
     current = _login(login)
     value = identifier.split("|", 1)[-1]
@@ -92,8 +108,12 @@ def search_patient(
 
 
 def _directory(db: Db, login: Login | None) -> None:
-    check(db, AccessRequest(actor=_login(login).actor, info=InfoSet.DIRECTORY,
-                            purpose=Purpose.ADMINISTRATION))  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=_login(login).actor, info=InfoSet.DIRECTORY, purpose=Purpose.ADMINISTRATION
+        ),
+    )
 
 
 @router.get("/Organization/{org_id}")
@@ -114,9 +134,11 @@ def read_organization(db: Db, login: OptionalLogin, org_id: str) -> JSONResponse
 
 @router.get("/Organization")
 def search_organization(
-    request: Request, db: Db, login: OptionalLogin,
+    request: Request,
+    db: Db,
+    login: OptionalLogin,
     identifier: Annotated[str, Query(max_length=80)],
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """Organization?identifier=urn:oid:1.2.752.29.4.19|HSA-id."""
     _directory(db, login)
     hsa_id = _hsa_value(identifier)
@@ -149,9 +171,11 @@ def read_practitioner(db: Db, login: OptionalLogin, staff_id: int) -> JSONRespon
 
 @router.get("/Practitioner")
 def search_practitioner(
-    request: Request, db: Db, login: OptionalLogin,
+    request: Request,
+    db: Db,
+    login: OptionalLogin,
     identifier: Annotated[str, Query(max_length=80)],
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """Practitioner?identifier=urn:oid:1.2.752.29.4.19|HSA-id."""
     _directory(db, login)
     staff = directory.get_staff_by_hsa_id(db, _hsa_value(identifier))
@@ -160,9 +184,11 @@ def search_practitioner(
 
 @router.get("/PractitionerRole")
 def search_practitioner_role(
-    request: Request, db: Db, login: OptionalLogin,
+    request: Request,
+    db: Db,
+    login: OptionalLogin,
     practitioner: Annotated[str, Query(pattern=r"^(Practitioner/)?\d+$")],
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """PractitionerRole?practitioner=Practitioner/N: the staff member's assignments."""
     _directory(db, login)
     staff_id = int(practitioner.rsplit("/", 1)[-1])
@@ -176,10 +202,12 @@ def search_practitioner_role(
 
 @router.get("/AuditEvent")
 def search_audit_events(
-    request: Request, db: Db, login: OptionalLogin,
+    request: Request,
+    db: Db,
+    login: OptionalLogin,
     patient: Annotated[str, Query(max_length=40)],
     count: Annotated[int, Query(alias="_count", ge=1, le=500)] = 100,
-) -> JSONResponse:  # fmt: skip
+) -> JSONResponse:
     """AuditEvent?patient=Patient/N: for the patient themself or a log reviewer."""
     current = _login(login)
     match = _PATIENT_REF.match(patient)
@@ -195,11 +223,23 @@ def search_audit_events(
 def _restrict_audit(db: Db, login: Login, person: Person, query: Any) -> Any:
     actor = login.actor
     if actor.kind is ActorKind.CITIZEN:
-        check(db, AccessRequest(actor=actor, info=InfoSet.ACCESS_LOG,
-                                purpose=Purpose.OWN_RECORDS, patient_pk=person.id))  # fmt: skip
+        check(
+            db,
+            AccessRequest(
+                actor=actor,
+                info=InfoSet.ACCESS_LOG,
+                purpose=Purpose.OWN_RECORDS,
+                patient_pk=person.id,
+            ),
+        )
         return query
-    check(db, AccessRequest(actor=actor, info=InfoSet.AUDIT_REVIEW, purpose=Purpose.LOG_REVIEW,
-                            patient_pk=person.id))  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=actor, info=InfoSet.AUDIT_REVIEW, purpose=Purpose.LOG_REVIEW, patient_pk=person.id
+        ),
+    )
     # A reviewer sees the log of their own care giver only.
-    assert login.assignment is not None and login.assignment.role is Role.LOG_REVIEWER
+    assert login.assignment is not None
+    assert login.assignment.role is Role.LOG_REVIEWER
     return query.where(AuditEntry.care_giver_hsaid == actor.care_giver_hsaid)

@@ -57,8 +57,11 @@ def test_eid_login(
     except InvalidPersonId as exc:
         raise WebError(400, "invalid_person_id", f"Ogiltigt personnummer: {exc.reason}") from exc
     if pid.normalized not in _official_test_numbers():
-        raise WebError(400, "not_test_person",
-                       "Test-e-legitimationen tar bara emot Skatteverkets testpersonnummer.")  # fmt: skip
+        raise WebError(
+            400,
+            "not_test_person",
+            "Test-e-legitimationen tar bara emot Skatteverkets testpersonnummer.",
+        )
     return sessions.login_citizen(request, db, pid=pid, method="test_eid")
 
 
@@ -119,6 +122,7 @@ def choose_unit(
 def logout(request: Request, db: Db, login: OptionalLogin) -> Response:
     """End the session at once; the cookie is cleared."""
     if login is not None:
-        auth_actions.end_session(db, web_session=login.web_session,
-                                 actor_id=login.actor.id, why="logout")  # fmt: skip
+        auth_actions.end_session(
+            db, web_session=login.web_session, actor_id=login.actor.id, why="logout"
+        )
     return sessions.clear(request, RedirectResponse("/?utloggad=1", status_code=303))

@@ -32,12 +32,18 @@ def _client(request: Request, audience: Audience) -> OidcClient:
 
 def _config(settings: Settings, audience: Audience) -> OidcConfig:
     issuer, client_id, secret = (
-        (settings.citizen_oidc_issuer, settings.citizen_oidc_client_id,
-         settings.citizen_oidc_client_secret)
+        (
+            settings.citizen_oidc_issuer,
+            settings.citizen_oidc_client_id,
+            settings.citizen_oidc_client_secret,
+        )
         if audience == "citizen"
-        else (settings.staff_oidc_issuer, settings.staff_oidc_client_id,
-              settings.staff_oidc_client_secret)
-    )  # fmt: skip
+        else (
+            settings.staff_oidc_issuer,
+            settings.staff_oidc_client_id,
+            settings.staff_oidc_client_secret,
+        )
+    )
     if not (issuer and client_id and secret):
         raise WebError(404, "http_404", "Inloggning med e-legitimation är inte konfigurerad.")
     return OidcConfig(issuer=issuer, client_id=client_id, client_secret=secret)
@@ -54,8 +60,15 @@ async def _begin(request: Request, audience: Audience) -> Response:
     response = RedirectResponse(url, status_code=303)
     settings = settings_of(request)
     value = signer_of(request).sign_oidc({**pending.to_dict(), "audience": audience})
-    response.set_cookie(cookie_name(settings, OIDC_COOKIE), value, max_age=OIDC_MAX_AGE,
-                        path="/", httponly=True, secure=settings.cookie_secure, samesite="lax")  # fmt: skip
+    response.set_cookie(
+        cookie_name(settings, OIDC_COOKIE),
+        value,
+        max_age=OIDC_MAX_AGE,
+        path="/",
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+    )
     return response
 
 
@@ -96,12 +109,17 @@ async def citizen_oidc_callback(request: Request, db: Db) -> Response:
     try:
         pid = parse_person_id(str(value or ""))
     except InvalidPersonId as exc:
-        raise WebError(400, "oidc_no_person_id",
-                       "E-legitimationen saknade ett giltigt personnummer.") from exc  # fmt: skip
+        raise WebError(
+            400, "oidc_no_person_id", "E-legitimationen saknade ett giltigt personnummer."
+        ) from exc
     response = sessions.login_citizen(
-        request, db, pid=pid, method="oidc",
-        given_name=str(claims.get("given_name", "")), family_name=str(claims.get("family_name", "")),
-    )  # fmt: skip
+        request,
+        db,
+        pid=pid,
+        method="oidc",
+        given_name=str(claims.get("given_name", "")),
+        family_name=str(claims.get("family_name", "")),
+    )
     return _clear_pending(request, response)
 
 

@@ -33,8 +33,15 @@ def staff_home(request: Request, db: Db, login: StaffAtUnit) -> HTMLResponse:
     patients = None
     if login.assignment.role in (Role.CLINICIAN, Role.CARE_STAFF):
         unit_id = login.assignment.unit_id
-        check(db, AccessRequest(actor=login.actor, info=InfoSet.PATIENT_LIST,
-                                purpose=care_purpose(login), unit_id=unit_id))  # fmt: skip
+        check(
+            db,
+            AccessRequest(
+                actor=login.actor,
+                info=InfoSet.PATIENT_LIST,
+                purpose=care_purpose(login),
+                unit_id=unit_id,
+            ),
+        )
         patients = list_unit_patients(db, unit_id=unit_id)
     return render(request, "staff_home.html", {"patients": patients})
 
@@ -61,16 +68,27 @@ def patient_page(request: Request, db: Db, login: StaffAtUnit, person_pk: int) -
     if person is None:
         raise WebError(404, "unknown_patient", "Patienten finns inte.")
     purpose = care_purpose(login)
-    check(db, AccessRequest(actor=login.actor, info=InfoSet.DEMOGRAPHICS,
-                            purpose=purpose, patient_pk=person.id))  # fmt: skip
+    check(
+        db,
+        AccessRequest(
+            actor=login.actor, info=InfoSet.DEMOGRAPHICS, purpose=purpose, patient_pk=person.id
+        ),
+    )
     show_protected = not person.protected_identity or may_see_protected(db, login, person.id)
     return render(request, "patient.html", {"person": person, "show_protected": show_protected})
 
 
 def may_see_protected(db: Db, login: Login, person_pk: int) -> bool:
     try:
-        check(db, AccessRequest(actor=login.actor, info=InfoSet.PROTECTED_DETAILS,
-                                purpose=care_purpose(login), patient_pk=person_pk))  # fmt: skip
+        check(
+            db,
+            AccessRequest(
+                actor=login.actor,
+                info=InfoSet.PROTECTED_DETAILS,
+                purpose=care_purpose(login),
+                patient_pk=person_pk,
+            ),
+        )
     except AccessDenied:
         return False
     return True
@@ -78,13 +96,20 @@ def may_see_protected(db: Db, login: Login, person_pk: int) -> bool:
 
 @router.get("/personal/logg", response_class=HTMLResponse)
 def log_review(
-    request: Request, db: Db, login: StaffAtUnit,
+    request: Request,
+    db: Db,
+    login: StaffAtUnit,
     utfall: Annotated[str | None, Query(pattern="^(allowed|denied)$")] = None,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     """Systematic log review for the care giver the reviewer works for."""
     assert login.assignment is not None
-    check(db, AccessRequest(actor=login.actor, info=InfoSet.AUDIT_REVIEW, purpose=Purpose.LOG_REVIEW))
+    check(
+        db, AccessRequest(actor=login.actor, info=InfoSet.AUDIT_REVIEW, purpose=Purpose.LOG_REVIEW)
+    )
     care_giver = login.assignment.unit.care_giver
     entries = list_care_giver_log(db, care_giver_hsaid=care_giver.hsa_id, outcome=utfall)
-    return render(request, "log_review.html",
-                  {"entries": entries, "care_giver": care_giver, "outcome": utfall})  # fmt: skip
+    return render(
+        request,
+        "log_review.html",
+        {"entries": entries, "care_giver": care_giver, "outcome": utfall},
+    )

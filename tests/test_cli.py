@@ -1,0 +1,103 @@
+"""The `samvard` command line, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from samvard.core import audit
+from samvard.core.db import make_engine, make_session_factory
+from tests.conftest import Database
+
+SAMVARD = [sys.executable, "-m", "samvard.cli"]
+
+
+def run(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*SAMVARD, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
+
+
+def test_production_mode_with_test_logins_refuses_to_start(tmp_path: Path) -> None:
+    env = {
+        "SAMVARD_MODE": "production",
+        "SAMVARD_TEST_LOGINS": "true",
+        "SAMVARD_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",
+    }
+    result = run(["serve", "--port", "1"], env)
+    assert result.returncode != 0
+    assert "Refusing to start" in result.stderr and "test logins" in result.stderr
+
+
+def test_migrate_then_audit_verify(tmp_path: Path) -> None:
+    env = {"SAMVARD_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+    assert run(["migrate"], env).returncode == 0
+    engine = make_engine(env["SAMVARD_DATABASE_URL"])
+    with make_session_factory(engine).begin() as session:
+        for n in range(5):
+            audit.append(
+                session,
+                audit.AuditRecord(
+                    actor_kind="system",
+                    actor_id="cli-test",
+                    action="read",
+                    resource="x",
+                    outcome="allowed",
+                    reason=f"r{n}",
+                ),
+            )
+    ok = run(["audit", "verify"], env)
+    assert ok.returncode == 0 and "5 entries verified" in ok.stdout
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER audit_entry_no_update")
+        conn.exec_driver_sql("UPDATE audit_entry SET reason = 'forged' WHERE seq = 3")
+    bad = run(["audit", "verify"], env)
+    assert bad.returncode == 1
+    assert "entry 3 was changed" in bad.stderr
+
+
+def test_anchor_detects_a_cut_off_tail(tmp_path: Path) -> None:
+    env = {"SAMVARD_DATABASE_URL": f"sqlite:///{tmp_path}/anchor.db"}
+    anchor = tmp_path / "anchor.json"
+    run(["migrate"], env)
+    engine = make_engine(env["SAMVARD_DATABASE_URL"])
+    with make_session_factory(engine).begin() as session:
+        for n in range(4):
+            audit.append(
+                session,
+                audit.AuditRecord(
+                    actor_kind="system",
+                    actor_id="cli-test",
+                    action="read",
+                    resource="x",
+                    outcome="allowed",
+                    reason=f"r{n}",
+                ),
+            )
+    assert run(["audit", "verify", "--anchor", str(anchor)], env).returncode == 0
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER audit_entry_no_delete")
+        conn.exec_driver_sql("DELETE FROM audit_entry WHERE seq >= 3")
+    plain = run(["audit", "verify"], env)
+    anchored = run(["audit", "verify", "--anchor", str(anchor)], env)
+    assert plain.returncode == 0  # the chain alone cannot see a cut-off tail ...
+    assert anchored.returncode == 1 and "cut off" in anchored.stderr  # ... the anchor can
+
+
+@pytest.mark.db
+def test_audit_export_writes_fhir_audit_events(world: Database) -> None:
+    env = {"SAMVARD_DATABASE_URL": world.url}
+    result = run(["audit", "export", "--limit", "3"], env)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line]
+    assert len(lines) == 3
+    assert all('"resourceType": "AuditEvent"' in line for line in lines)
