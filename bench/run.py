@@ -87,6 +87,8 @@ def write_atomically(path: Path, report: dict[str, Any]) -> None:
         handle.write("\n")
         handle.flush()
         os.fsync(handle.fileno())
+    # NamedTemporaryFile creates 0600; a report is meant to be read like any other file.
+    os.chmod(handle.name, 0o644)
     os.replace(handle.name, path)
 
 

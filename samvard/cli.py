@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -65,7 +66,21 @@ def serve(host: str | None, port: int | None, workers: int, prepare: bool) -> No
         workers=workers,
         proxy_headers=False,
         log_level="info",
+        # Our own access log masks identifiers; uvicorn's would print raw paths.
+        access_log=False,
+        log_config=_log_config(),
     )
+
+
+def _log_config() -> dict[str, object]:
+    """Uvicorn's logging set-up plus our `samvard.*` loggers (access log, errors)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["samvard"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def _prepare(database_url: str) -> None:

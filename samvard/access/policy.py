@@ -111,6 +111,8 @@ _STAFF_RULES: dict[InfoSet, _StaffRule] = {
     InfoSet.DIRECTORY_ADMIN: _decide_directory_admin,
     InfoSet.AUDIT_REVIEW: _decide_log_review,
     InfoSet.PATIENT_LIST: _decide_patient_list,
+    # Looking a patient up by identifier reveals whether they exist: care roles only.
+    InfoSet.PATIENT_LOOKUP: _decide_patient_list,
     InfoSet.DEMOGRAPHICS: _decide_patient_info,
     InfoSet.PROTECTED_DETAILS: _decide_patient_info,
 }

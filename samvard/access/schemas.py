@@ -23,6 +23,7 @@ class InfoSet(StrEnum):
     PROTECTED_DETAILS = "patient.protected_details"
     ACCESS_LOG = "patient.access_log"
     PATIENT_LIST = "unit.patient_list"
+    PATIENT_LOOKUP = "patient.lookup"
     DIRECTORY = "directory"
     DIRECTORY_ADMIN = "directory.admin"
     AUDIT_REVIEW = "audit.review"

@@ -15,13 +15,16 @@ from samvard.core.db import utcnow
 def get_session_by_token(
     session: Session, token: str, *, idle: timedelta, max_age: timedelta
 ) -> tuple[WebSession | None, str | None]:
-    """The live session for `token`, or None and why it is not live ("expired"/"ended")."""
+    """The session for `token` and, when it is not live, why ("unknown", "ended", "idle",
+    "max_age"); an idle or too old session is returned so that it can be ended."""
     row = session.scalar(select(WebSession).where(WebSession.token_hash == hash_token(token)))
     if row is None:
         return None, "unknown"
     if row.ended_at is not None:
         return None, "ended"
     now = utcnow()
-    if now - row.last_seen_at > idle or now - row.created_at > max_age:
-        return row, "expired"
+    if now - row.created_at > max_age:
+        return row, "max_age"
+    if now - row.last_seen_at > idle:
+        return row, "idle"
     return row, None

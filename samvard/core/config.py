@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cache
-from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,7 +29,6 @@ class Settings(BaseSettings):
 
     mode: Mode = Mode.DEVELOPMENT
     database_url: str = "sqlite:///var/samvard.db"
-    analytics_path: Path = Path("var/analytics.duckdb")
     secret_key: str = DEV_SECRET
     host: str = "127.0.0.1"
     port: int = 8000
@@ -69,6 +67,8 @@ class Settings(BaseSettings):
             problems.append("SAMVARD_SECRET_KEY is the default or shorter than 32 characters")
         if not self.cookie_secure:
             problems.append("SAMVARD_COOKIE_SECURE must be true")
+        if not self.public_base_url.startswith("https://"):
+            problems.append("SAMVARD_PUBLIC_BASE_URL must be an https:// address")
         if self.database_url.startswith("sqlite"):
             problems.append("production needs PostgreSQL (SAMVARD_DATABASE_URL)")
         return problems
@@ -76,12 +76,18 @@ class Settings(BaseSettings):
     @property
     def citizen_oidc_enabled(self) -> bool:
         """True when a citizen e-ID broker is configured."""
-        return bool(self.citizen_oidc_issuer and self.citizen_oidc_client_id)
+        return bool(
+            self.citizen_oidc_issuer
+            and self.citizen_oidc_client_id
+            and self.citizen_oidc_client_secret
+        )
 
     @property
     def staff_oidc_enabled(self) -> bool:
         """True when a staff (SITHS) broker is configured."""
-        return bool(self.staff_oidc_issuer and self.staff_oidc_client_id)
+        return bool(
+            self.staff_oidc_issuer and self.staff_oidc_client_id and self.staff_oidc_client_secret
+        )
 
 
 @cache

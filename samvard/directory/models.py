@@ -142,6 +142,7 @@ class Assignment(Base):
 # Unit kinds (verksamhet) with their Swedish labels; region kinds follow the
 # production-planning data contract, municipal kinds the social-care services.
 UNIT_KINDS: dict[str, str] = {
+    "administration": "Förvaltning (administration)",
     "vardcentral": "Vårdcentral",
     "asylhalsa": "Asylhälsa",
     "barnpsykiatri": "Barn- och ungdomspsykiatri",

@@ -7,7 +7,7 @@ nodes and are documented here so that a consumer can recognise them.
 Sources checked (November 2026):
 
 - personnummer `1.2.752.129.2.1.3.1` and samordningsnummer `1.2.752.129.2.1.3.3`:
-  Inera's identifier list and RIV-TA contracts (also in ../shared/reference/riv-ta).
+  Inera's identifier list and RIV-TA contracts.
 - HSA-id `1.2.752.29.4.19`: the OID HL7 Sweden's base profiles (basprofiler-r4) choose for
   HSA identifiers of any object class. RIV-TA contracts use per-class OIDs instead
   (e.g. `1.2.752.129.2.1.4.1`); a consumer that compares systems must know both.

@@ -112,18 +112,24 @@ def optional_login(request: Request, db: Db) -> Login | None:
     )
     if row is None:
         return None
-    if problem == "expired":
-        _expire(db, row)
-        raise LoginRequired(_login_path(row), "Du har loggats ut efter en stunds inaktivitet.")
+    if problem in {"idle", "max_age"}:
+        _expire(db, row, why=f"{problem}_timeout")
+        raise LoginRequired(_login_path(row), _EXPIRED[problem], why=problem)
     auth_actions.touch(row)
     login = _load_login(db, row)
     request.state.login = login
     return login
 
 
-def _expire(db: Session, row: WebSession) -> None:
+_EXPIRED = {
+    "idle": "Du har loggats ut efter en stunds inaktivitet.",
+    "max_age": "Du har varit inloggad länge och behöver logga in igen.",
+}
+
+
+def _expire(db: Session, row: WebSession, *, why: str) -> None:
     actor_id = _actor_id(db, row)
-    auth_actions.end_session(db, web_session=row, actor_id=actor_id, why="idle_timeout")
+    auth_actions.end_session(db, web_session=row, actor_id=actor_id, why=why)
 
 
 def _actor_id(db: Session, row: WebSession) -> str:

@@ -16,6 +16,9 @@ class WebError(Exception):
 class LoginRequired(WebError):  # noqa: N818 - reads as the state it signals
     """No (live) login; pages redirect to the login page, APIs answer 401."""
 
-    def __init__(self, login_path: str, message: str = "Du behöver logga in.") -> None:
+    def __init__(
+        self, login_path: str, message: str = "Du behöver logga in.", *, why: str = "login_required"
+    ) -> None:
         super().__init__(401, "login_required", message)
         self.login_path = login_path
+        self.why = why

@@ -74,7 +74,7 @@ def install(app: FastAPI) -> None:
 async def _web_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebError)
     if isinstance(exc, LoginRequired) and not wants_json(request):
-        return RedirectResponse(f"{exc.login_path}?meddelande={exc.code}", status_code=303)
+        return RedirectResponse(f"{exc.login_path}?meddelande={exc.why}", status_code=303)
     response = error_response(request, exc.status, exc.code, exc.message)
     if exc.code == "bad_session_cookie":
         settings = request.app.state.settings

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
 from http.cookies import SimpleCookie
 from typing import Any
@@ -41,9 +43,12 @@ class WebContextMiddleware:
         csrf = existing or new_csrf_cookie()
         scope.setdefault("state", {}).update(request_id=request_id, csrf_cookie=csrf)
         token = set_request_id(request_id)
+        started, status = time.perf_counter(), 500
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 self._decorate(MutableHeaders(scope=message), request_id, csrf, existing)
             await send(message)
 
@@ -51,6 +56,7 @@ class WebContextMiddleware:
             await self.app(scope, receive, send_with_headers)
         finally:
             reset_request_id(token)
+            _log_access(scope, status, time.perf_counter() - started, request_id)
 
     def _decorate(
         self, headers: MutableHeaders, request_id: str, csrf: str, existing: str | None
@@ -66,6 +72,18 @@ class WebContextMiddleware:
             headers.append(
                 "Set-Cookie", f"{self.csrf_cookie}={csrf}; Path=/; HttpOnly; SameSite=Lax{flags}"
             )
+
+
+access_log = logging.getLogger("samvard.access")
+# Identifiers in paths (personnummer, HSA-ids' digits) never reach the application log.
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+def _log_access(scope: Scope, status: int, seconds: float, request_id: str) -> None:
+    path = _LONG_NUMBER.sub("…", str(scope.get("path", "")))
+    access_log.info(
+        "%s %s %s %.1fms %s", scope.get("method"), path, status, seconds * 1000, request_id
+    )
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

@@ -353,7 +353,7 @@ def reference_allows(request: AccessRequest, facts: Facts) -> bool:
     care = {(Role.CLINICIAN, Purpose.CARE), (Role.CARE_STAFF, Purpose.SOCIAL_CARE)}
     if (a.role, request.purpose) not in care:
         return False
-    if request.info == InfoSet.PATIENT_LIST:
+    if request.info in (InfoSet.PATIENT_LIST, InfoSet.PATIENT_LOOKUP):
         return request.unit_id is not None and request.unit_id == a.unit_id
     if request.info == InfoSet.DEMOGRAPHICS:
         return facts.relation_at_care_giver

@@ -14,12 +14,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from tests.browser.flows import TIMEOUT_MS, LiveServer
 from tests.conftest import IN_CI
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,7 +38,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 STARTUP_SECONDS = 20.0
 SERVER_SECRET = "browser-test-secret-" + "s" * 40
-TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -48,18 +49,6 @@ def _chromium_present() -> None:
     if IN_CI:
         pytest.fail(f"CI requires Chromium for the browser tests: {reason}")
     pytest.skip(reason)
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    """A running Samvård on loopback, over a private demo world."""
-
-    base_url: str
-    database_url: str
-    log_path: Path
-
-    def url(self, path: str) -> str:
-        return self.base_url + path
 
 
 def _free_port() -> int:
@@ -144,10 +133,8 @@ def live_server(
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole session."""
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -157,11 +144,11 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def new_page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
+def new_page(browser: Browser, live_server: LiveServer) -> Iterator[Callable[..., Page]]:
     """Factory for pages in fresh contexts (own cookies); all are closed after the test."""
-    contexts = []
+    contexts: list[BrowserContext] = []
 
-    def make(**options):  # type: ignore[no-untyped-def]
+    def make(**options: Any) -> Page:
         context = browser.new_context(base_url=live_server.base_url, locale="sv-SE", **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -173,7 +160,7 @@ def new_page(browser, live_server: LiveServer):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(new_page):  # type: ignore[no-untyped-def]
+def page(new_page: Callable[..., Page]) -> Page:
     """A page in a fresh context at desktop size."""
     return new_page(viewport={"width": 1280, "height": 900})
 

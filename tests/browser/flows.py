@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,20 @@ from samvard.demo.personas import CitizenPersona, StaffPersona
 from samvard.identity.models import Person
 
 MIN_SCREENSHOT_BYTES = 10_000
+TIMEOUT_MS = 10_000
+"""Playwright's default wait for each action and expectation, in milliseconds."""
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A running Samvård on loopback, over a private demo world (see conftest.live_server)."""
+
+    base_url: str
+    database_url: str
+    log_path: Path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
 
 
 def path_is(path: str) -> re.Pattern[str]:
@@ -62,7 +77,7 @@ def shown_total(page: Page) -> int:
 
 
 def accesses_by_others(database_url: str, person_id: str) -> list[tuple[str, str]]:
-    """(actor kind, actor id) of every logged access to `person_id` by someone else, newest first."""
+    """(actor kind, actor id) of each logged access to `person_id` by others, newest first."""
     engine = make_engine(database_url)
     try:
         with engine.connect() as conn:

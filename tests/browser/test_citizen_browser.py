@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from samvard.demo.personas import CITIZEN, STAFF
 from tests.browser.flows import (
+    LiveServer,
     access_log_rows,
     accesses_by_others,
     has_horizontal_overflow,
@@ -20,12 +23,12 @@ from tests.browser.flows import (
 pytestmark = pytest.mark.browser
 
 STAFF_NAMES = {f"{s.given_name} {s.family_name}" for s in STAFF}
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def test_citizen_logs_in_reads_who_has_read_and_logs_out(
-    page: Page, new_page, live_server, artifacts
-):  # type: ignore[no-untyped-def]
+    page: Page, new_page: Callable[..., Page], live_server: LiveServer, artifacts: Path
+) -> None:
     # Start page → citizen login → test e-ID.
     page.goto("/")
     expect(page).to_have_title("Välkommen – Samvård")
@@ -102,7 +105,7 @@ def _plain_language(reason: str) -> bool:
 
 
 def _widths(page: Page) -> dict[str, int]:
-    return page.evaluate(
+    return page.evaluate(  # type: ignore[no-any-return]
         "() => ({scroll: document.documentElement.scrollWidth,"
         " client: document.documentElement.clientWidth})"
     )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from samvard.demo.personas import CITIZEN, NURSE, VARDCENTRAL_UNIT
 from tests.browser.flows import (
+    LiveServer,
     access_log_rows,
     accesses_by_others,
     login_citizen,
@@ -19,7 +23,9 @@ from tests.browser.flows import (
 pytestmark = pytest.mark.browser
 
 
-def test_nurse_opens_patient_and_the_citizen_sees_it(page: Page, new_page, live_server, artifacts):  # type: ignore[no-untyped-def]
+def test_nurse_opens_patient_and_the_citizen_sees_it(
+    page: Page, new_page: Callable[..., Page], live_server: LiveServer, artifacts: Path
+) -> None:
     before = accesses_by_others(live_server.database_url, CITIZEN.person_id)
 
     # Staff test login as the nurse.

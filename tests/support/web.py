@@ -62,5 +62,5 @@ def login_staff(client: TestClient, hsa_id: str, unit_hsa_id: str | None = None)
 
 def _assignment_is_at(html: str, assignment_id: str, unit_hsa_id: str) -> bool:
     marker = f'data-unit="{unit_hsa_id}"'
-    block = html.split(f'value="{assignment_id}"', 1)[-1][:400]
-    return marker in block
+    tag_rest = html.split(f'value="{assignment_id}"', 1)[-1].split(">", 1)[0]
+    return marker in tag_rest

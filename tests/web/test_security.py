@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -242,6 +243,7 @@ def test_denied_access_is_logged_even_though_the_request_fails(
         {"secret_key": "short"},
         {"cookie_secure": False},
         {"database_url": "sqlite:///var/prod.db"},
+        {"public_base_url": "http://samvard.example.se"},
     ],
 )
 def test_production_refuses_unsafe_settings(overrides: dict[str, object]) -> None:
@@ -251,9 +253,12 @@ def test_production_refuses_unsafe_settings(overrides: dict[str, object]) -> Non
         "secret_key": "s" * 40,
         "cookie_secure": True,
         "database_url": "postgresql+psycopg://db/samvard",
+        "public_base_url": "https://samvard.example.se",
     }
     Settings(**safe)  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match=r"test logins|SECRET_KEY|COOKIE_SECURE|PostgreSQL"):
+    with pytest.raises(
+        ValidationError, match=r"test logins|SECRET_KEY|COOKIE_SECURE|PostgreSQL|https"
+    ):
         Settings(**{**safe, **overrides})  # type: ignore[arg-type]
 
 
@@ -261,3 +266,16 @@ def test_test_logins_disabled_means_404(sqlite_world: Database) -> None:
     client = client_for(sqlite_world, test_logins=False)
     assert client.get("/login/test").status_code == 404
     assert "Test-e-legitimation" not in client.get("/login").text
+
+
+def test_application_log_holds_no_personal_identifiers(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    login_staff(client, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
+    with caplog.at_level(logging.INFO, logger="samvard"):
+        client.get(f"/api/v1/patients/{personas.CITIZEN.person_id}")
+        client.get(f"/fhir/Patient?identifier=x|{personas.CITIZEN.person_id}")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/api/v1/patients/" in logged
+    assert personas.CITIZEN.person_id not in logged
+    assert personas.CITIZEN.person_id[2:] not in logged

@@ -16,7 +16,7 @@ from samvard.identity.queries import get_person_by_person_id
 from samvard.web import schemas
 from samvard.web.deps import CitizenLogin, Db, Login, OptionalLogin, StaffAtUnit
 from samvard.web.errors import LoginRequired, WebError
-from samvard.web.routes.staff import care_purpose, may_see_protected
+from samvard.web.routes.staff import care_purpose, check_lookup, may_see_protected
 
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": schemas.ErrorResponse} for code in (400, 401, 403, 404, 422)
@@ -89,6 +89,7 @@ def patient(db: Db, login: StaffAtUnit, person_id: str) -> schemas.PatientOut:
         pid = parse_person_id(person_id)
     except InvalidPersonId as exc:
         raise WebError(400, "invalid_person_id", exc.reason) from exc
+    check_lookup(db, login)
     person = get_person_by_person_id(db, pid.normalized)
     if person is None:
         raise WebError(404, "unknown_patient", "Det finns ingen patient med det personnumret.")

@@ -17,16 +17,17 @@ from samvard.core.db import utcnow
 from samvard.directory import queries as directory
 from samvard.directory.models import Role
 from samvard.fhir import mapping
-from samvard.fhir.systems import HSA_ID
+from samvard.fhir.systems import HSA_ID, PERSONNUMMER, RESERVNUMMER, SAMORDNINGSNUMMER
 from samvard.identity.models import Person
 from samvard.identity.numbers import InvalidPersonId, parse_person_id
 from samvard.identity.queries import get_person, get_person_by_person_id
 from samvard.web.deps import Db, Login, OptionalLogin
 from samvard.web.errors import LoginRequired, WebError
-from samvard.web.routes.staff import care_purpose, may_see_protected
+from samvard.web.routes.staff import care_purpose, check_lookup, may_see_protected
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
+PERSON_SYSTEMS = {PERSONNUMMER, SAMORDNINGSNUMMER, RESERVNUMMER}
 _PATIENT_REF = re.compile(r"^(?:Patient/)?(\d+)$")
 
 
@@ -34,9 +35,23 @@ def _fhir(resource: Resource, status: int = 200) -> JSONResponse:
     return JSONResponse(mapping.to_json(resource), status_code=status, media_type=FHIR_JSON)
 
 
+def _base(request: Request) -> str:
+    # The configured public address, not the one the request arrived on: behind a TLS
+    # terminating load balancer the latter would be an internal http:// address.
+    return str(request.app.state.settings.public_base_url).rstrip("/") + "/fhir"
+
+
 def _bundle(request: Request, resources: list[Any]) -> JSONResponse:
-    base = str(request.base_url).rstrip("/") + "/fhir"
-    return _fhir(mapping.bundle_searchset(resources, base_url=base, self_url=str(request.url)))
+    base = _base(request)
+    return _fhir(
+        mapping.bundle_searchset(
+            resources,
+            base_url=base,
+            self_url=_base(request)
+            + request.url.path.removeprefix("/fhir")
+            + ("?" + request.url.query if request.url.query else ""),
+        )
+    )
 
 
 def _login(login: Login | None) -> Login:
@@ -48,7 +63,7 @@ def _login(login: Login | None) -> Login:
 @router.get("/metadata")
 def metadata(request: Request) -> JSONResponse:
     """The CapabilityStatement: what this server supports."""
-    base = str(request.base_url).rstrip("/") + "/fhir"
+    base = _base(request)
     return _fhir(mapping.capability_statement(base, software_version="0.1.0"))
 
 
@@ -82,6 +97,8 @@ def _patient_json(db: Db, login: Login, person: Person) -> Resource:
 def read_patient(db: Db, login: OptionalLogin, patient_id: int) -> JSONResponse:
     """One Patient, as far as the access policy allows."""
     current = _login(login)
+    if current.actor.kind is ActorKind.STAFF:
+        check_lookup(db, current)
     person = get_person(db, patient_id)
     if person is None:
         raise WebError(404, "not_found", "Patienten finns inte.")
@@ -96,15 +113,35 @@ def search_patient(
     identifier: Annotated[str, Query(max_length=80, description="system|value")],
 ) -> JSONResponse:
     """Patient?identifier=urn:oid:1.2.752.129.2.1.3.1|YYYYMMDDNNNN."""
+    _only_params(request, {"identifier"})
     current = _login(login)
-    value = identifier.split("|", 1)[-1]
+    system, _, value = identifier.rpartition("|")
+    if system and system not in PERSON_SYSTEMS:
+        raise WebError(422, "invalid", "Identifierarsystemet stöds inte för Patient.")
     try:
         pid = parse_person_id(value)
     except InvalidPersonId as exc:
         raise WebError(422, "invalid", f"Ogiltig identifierare: {exc.reason}") from exc
+    _gate_lookup(db, current, pid.normalized)
     person = get_person_by_person_id(db, pid.normalized)
     found = [_patient_json(db, current, person)] if person else []
     return _bundle(request, found)
+
+
+def _gate_lookup(db: Db, login: Login, person_id: str) -> None:
+    # Whether a patient exists is itself personal data: citizens may ask only about
+    # themselves, staff only in a care role.
+    if login.actor.kind is ActorKind.STAFF:
+        check_lookup(db, login)
+    elif person_id != login.actor.id:
+        raise WebError(403, "not_own_records", "Invånare kan bara se sina egna uppgifter.")
+
+
+def _only_params(request: Request, supported: set[str]) -> None:
+    unknown = set(request.query_params) - supported
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise WebError(400, "unsupported_search", f"Sökparametrarna stöds inte: {names}")
 
 
 def _directory(db: Db, login: Login | None) -> None:
@@ -140,6 +177,7 @@ def search_organization(
     identifier: Annotated[str, Query(max_length=80)],
 ) -> JSONResponse:
     """Organization?identifier=urn:oid:1.2.752.29.4.19|HSA-id."""
+    _only_params(request, {"identifier"})
     _directory(db, login)
     hsa_id = _hsa_value(identifier)
     found: list[Any] = []
@@ -177,6 +215,7 @@ def search_practitioner(
     identifier: Annotated[str, Query(max_length=80)],
 ) -> JSONResponse:
     """Practitioner?identifier=urn:oid:1.2.752.29.4.19|HSA-id."""
+    _only_params(request, {"identifier"})
     _directory(db, login)
     staff = directory.get_staff_by_hsa_id(db, _hsa_value(identifier))
     return _bundle(request, [mapping.practitioner_resource(staff)] if staff else [])
@@ -190,6 +229,7 @@ def search_practitioner_role(
     practitioner: Annotated[str, Query(pattern=r"^(Practitioner/)?\d+$")],
 ) -> JSONResponse:
     """PractitionerRole?practitioner=Practitioner/N: the staff member's assignments."""
+    _only_params(request, {"practitioner"})
     _directory(db, login)
     staff_id = int(practitioner.rsplit("/", 1)[-1])
     today = utcnow().date()
@@ -209,6 +249,7 @@ def search_audit_events(
     count: Annotated[int, Query(alias="_count", ge=1, le=500)] = 100,
 ) -> JSONResponse:
     """AuditEvent?patient=Patient/N: for the patient themself or a log reviewer."""
+    _only_params(request, {"patient", "_count"})
     current = _login(login)
     match = _PATIENT_REF.match(patient)
     person = get_person(db, int(match.group(1))) if match else None
@@ -232,7 +273,8 @@ def _restrict_audit(db: Db, login: Login, person: Person, query: Any) -> Any:
                 patient_pk=person.id,
             ),
         )
-        return query
+        # The same view as "Vem har läst om mig?": accesses by others.
+        return query.where(AuditEntry.actor_id != actor.id)
     check(
         db,
         AccessRequest(

@@ -22,6 +22,7 @@ router = APIRouter()
 _MESSAGES = {
     "login_required": "Logga in för att fortsätta.",
     "idle": "Du har loggats ut efter en stunds inaktivitet.",
+    "max_age": "Du har varit inloggad länge och behöver logga in igen.",
     "logged_out": "Du är utloggad.",
 }
 

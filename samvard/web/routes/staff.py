@@ -26,6 +26,20 @@ def care_purpose(login: Login) -> Purpose:
     return Purpose.SOCIAL_CARE if role is Role.CARE_STAFF else Purpose.CARE
 
 
+def check_lookup(db: Db, login: Login) -> None:
+    """Only care roles may look patients up: the answer reveals whether someone exists."""
+    actor = login.actor
+    check(
+        db,
+        AccessRequest(
+            actor=actor,
+            info=InfoSet.PATIENT_LOOKUP,
+            purpose=care_purpose(login),
+            unit_id=actor.unit_id,
+        ),
+    )
+
+
 @router.get("/personal", response_class=HTMLResponse)
 def staff_home(request: Request, db: Db, login: StaffAtUnit) -> HTMLResponse:
     """The unit's start page, with its patients when the role may see them."""
@@ -55,6 +69,7 @@ def find_patient(
         pid = parse_person_id(personnummer)
     except InvalidPersonId as exc:
         raise WebError(400, "invalid_person_id", f"Ogiltigt personnummer: {exc.reason}") from exc
+    check_lookup(db, login)
     person = get_person_by_person_id(db, pid.normalized)
     if person is None:
         raise WebError(404, "unknown_patient", "Det finns ingen patient med det personnumret.")

@@ -1,0 +1,128 @@
+"""The pages as users meet them: citizen, staff, administrator."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from samvard.core.audit import AuditEntry
+from samvard.demo import personas
+from samvard.directory.models import Unit
+from tests.conftest import Database
+from tests.support.web import client_for, csrf, login_citizen, login_staff
+
+
+def test_citizen_sees_who_read_and_why(sqlite_world: Database) -> None:
+    nurse = client_for(sqlite_world)
+    login_staff(nurse, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
+    token = csrf(nurse, "/personal")
+    found = nurse.post(
+        "/personal/sok", data={"personnummer": personas.CITIZEN.person_id, "csrf_token": token}
+    )
+    assert found.status_code == 303
+    assert nurse.get(found.headers["location"]).status_code == 200
+
+    citizen = client_for(sqlite_world)
+    login_citizen(citizen, personas.CITIZEN.person_id)
+    page = citizen.get("/mina-sidor/vem-har-last").text
+    newest = page.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert "Karin Sjöberg" in newest
+    assert "Vårdcentralen Stockholm Centrum" in newest and "Region Stockholm" in newest
+    assert "pågående vårdkontakt" in newest
+    log = citizen.get("/api/v1/me/access-log?limit=5").json()
+    assert log["items"][0]["who"] == "Karin Sjöberg" and log["total"] >= 1
+
+
+def test_citizen_page_excludes_own_reads_and_pages(sqlite_world: Database) -> None:
+    citizen = client_for(sqlite_world)
+    login_citizen(citizen, personas.CITIZEN.person_id)
+    first = citizen.get("/api/v1/me/access-log").json()["total"]
+    citizen.get("/mina-sidor/uppgifter")
+    citizen.get("/mina-sidor/vem-har-last")
+    assert citizen.get("/api/v1/me/access-log").json()["total"] == first
+    assert citizen.get("/mina-sidor/vem-har-last?sida=0").status_code == 422
+
+
+def test_staff_search_rejects_bad_number_in_swedish(sqlite_world: Database) -> None:
+    nurse = client_for(sqlite_world)
+    login_staff(nurse, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
+    token = csrf(nurse, "/personal")
+    bad = nurse.post("/personal/sok", data={"personnummer": "12345", "csrf_token": token})
+    assert bad.status_code == 400 and "Ogiltigt personnummer" in bad.text
+
+
+def test_ended_assignment_cannot_be_chosen(sqlite_world: Database) -> None:
+    client = client_for(sqlite_world)
+    login_staff(client, personas.ENDED_STAFF.hsa_id)
+    page = client.get("/personal/enhet")
+    assert "inget giltigt uppdrag" in page.text
+    forged = client.post(
+        "/personal/enhet",
+        data={"assignment_id": "1", "csrf_token": csrf(client, "/personal/enhet")},
+    )
+    assert forged.status_code == 400
+
+
+def _unit_count(world: Database) -> int:
+    with world.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Unit)) or 0
+
+
+def test_administrator_sees_all_regions(sqlite_world: Database) -> None:
+    client = client_for(sqlite_world)
+    login_staff(client, personas.ADMINISTRATOR.hsa_id, personas.ADMINISTRATION_UNIT)
+    page = client.get("/admin/katalog").text
+    assert "21 regioner, 290 kommuner" in page
+    region = client.get("/admin/katalog/region/25").text
+    assert "Luleå" in region and "Region Norrbotten" in region
+    partial = client.get("/admin/katalog/region/01?q=Centrum", headers={"HX-Request": "true"})
+    assert "<html" not in partial.text and "Vårdcentralen Stockholm Centrum" in partial.text
+
+
+def test_administrator_registers_a_unit(sqlite_world: Database) -> None:
+    client = client_for(sqlite_world)
+    login_staff(client, personas.ADMINISTRATOR.hsa_id, personas.ADMINISTRATION_UNIT)
+    before = _unit_count(sqlite_world)
+    form = {
+        "hsa_id": "se2321000016-ny01",
+        "namn": "Vårdcentralen Nya Staden",
+        "kommun": "0180",
+        "typ": "vardcentral",
+    }
+    token = csrf(client, "/admin/katalog/ny-enhet")
+    created = client.post("/admin/katalog/ny-enhet", data={**form, "csrf_token": token})
+    assert created.status_code == 303
+    unit_page = client.get(created.headers["location"]).text
+    assert "SE2321000016-NY01" in unit_page and "Vårdcentralen Nya Staden" in unit_page
+    assert _unit_count(sqlite_world) == before + 1
+    with sqlite_world.sessions() as session:
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
+    assert last is not None and last.resource == "directory.unit/SE2321000016-NY01"
+
+
+def test_unit_form_errors_are_swedish_and_write_nothing(sqlite_world: Database) -> None:
+    client = client_for(sqlite_world)
+    login_staff(client, personas.ADMINISTRATOR.hsa_id, personas.ADMINISTRATION_UNIT)
+    before = _unit_count(sqlite_world)
+    token = csrf(client, "/admin/katalog/ny-enhet")
+    cases = [
+        ({"hsa_id": "SE2321000017-X1"}, "HSA"),  # organisation number fails its check digit
+        ({"hsa_id": personas.VARDCENTRAL_UNIT}, "finns redan"),
+        ({"kommun": "2580"}, "Kommunen ligger inte i vårdgivarens region"),
+        ({"kommun": "9999"}, "Välj en kommun"),
+        ({"typ": "rymdstation"}, "Välj en verksamhetstyp"),
+        ({"namn": "   "}, "måste ha ett namn"),
+    ]
+    for change, words in cases:
+        form = {
+            "hsa_id": "SE2321000016-NY02",
+            "namn": "Ny enhet",
+            "kommun": "0180",
+            "typ": "vardcentral",
+            "csrf_token": token,
+            **change,
+        }
+        response = client.post("/admin/katalog/ny-enhet", data=form)
+        assert response.status_code == 400, change
+        assert words in response.text, (change, words)
+        assert 'aria-invalid="true"' in response.text
+    assert _unit_count(sqlite_world) == before
