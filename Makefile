@@ -5,7 +5,7 @@ UV := $(PYTHON) -m uv
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test test-fast lint typecheck bench browser clean
+.PHONY: install run test test-fast lint typecheck bench browser messages clean
 
 # Creates .venv from the lock file (uv.lock) with exactly the locked versions.
 install:
@@ -36,6 +36,10 @@ typecheck:
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# Extracts the page texts into the gettext template (web/locale/messages.pot).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --project=Samvård -o samvard/web/locale/messages.pot samvard
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov test-artifacts

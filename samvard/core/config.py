@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1, le=72)
     # Cookies are `Secure` unless explicitly relaxed for plain-http local development.
     cookie_secure: bool = True
+    # The page language; Swedish is the source text of the gettext catalogue.
+    language: str = Field(default="sv", pattern=r"^[a-z]{2}$")
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
 
     citizen_oidc_issuer: str | None = None

@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.signer = Signer(settings.secret_key)
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(settings.language)
     app.state.oidc_clients = {}
     handlers.install(app)
     for router in (public, login, oidc, citizen, staff, admin, api, fhir):

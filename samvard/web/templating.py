@@ -17,14 +17,22 @@ _HERE = Path(__file__).parent
 SWEDEN = ZoneInfo("Europe/Stockholm")
 
 
-def make_templates() -> Jinja2Templates:
-    """Templates with autoescaping and a gettext catalogue (Swedish is the source text)."""
+_LOCALE = _HERE / "locale"
+
+
+def make_templates(language: str = "sv") -> Jinja2Templates:
+    """Templates with autoescaping and a gettext catalogue.
+
+    Swedish is the source text; a compiled catalogue under web/locale/<lang>/LC_MESSAGES
+    (made from messages.pot with `make messages`) lets another language follow.
+    """
     env = Environment(
         loader=FileSystemLoader(_HERE / "templates"),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(gettext.NullTranslations(), newstyle=True)  # type: ignore[attr-defined]
+    translations = gettext.translation("messages", _LOCALE, languages=[language], fallback=True)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     templates = Jinja2Templates(env=env)
     templates.env.filters["local_time"] = local_time
     return templates

@@ -126,3 +126,22 @@ def test_unit_form_errors_are_swedish_and_write_nothing(sqlite_world: Database) 
         assert words in response.text, (change, words)
         assert 'aria-invalid="true"' in response.text
     assert _unit_count(sqlite_world) == before
+
+
+def test_first_login_registers_the_person(sqlite_world: Database) -> None:
+    from samvard.identity.models import Person
+    from samvard.reference import loaders
+
+    with sqlite_world.sessions() as session:
+        known = set(session.scalars(select(Person.person_id)))
+    newcomer = next(n for n in reversed(loaders.test_personnummer()) if n not in known)
+    client = client_for(sqlite_world)
+    login_citizen(client, newcomer)
+    assert client.get("/api/v1/me").json()["id"] == newcomer
+    with sqlite_world.sessions() as session:
+        person = session.scalar(select(Person).where(Person.person_id == newcomer))
+        reasons = set(
+            session.scalars(select(AuditEntry.reason).where(AuditEntry.patient_id == newcomer))
+        )
+    assert person is not None and person.birth_date is not None
+    assert {"first_login", "test_eid"} <= reasons
