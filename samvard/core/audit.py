@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -145,8 +145,13 @@ class VerifyResult:
 
 def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
     """Walk the chain in order and report the first entry that does not hold."""
+    return verify_entries(_in_order(session, batch))
+
+
+def verify_entries(entries: Iterable[AuditEntry]) -> VerifyResult:
+    """Check entries given in sequence order (pure: no I/O)."""
     expected_seq, prev, checked = 1, GENESIS, 0
-    for entry in _in_order(session, batch):
+    for entry in entries:
         problem = _check(entry, expected_seq, prev)
         if problem:
             return VerifyResult(checked, first_bad=entry.seq, problem=problem)
