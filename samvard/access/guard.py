@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from samvard.access.models import CareRelation
 from samvard.access.policy import decide
-from samvard.access.schemas import AccessRequest, Action, Actor, ActorKind, Decision, Facts
+from samvard.access.schemas import (
+    AccessRequest,
+    Action,
+    Actor,
+    ActorKind,
+    Decision,
+    Facts,
+    InfoSet,
+    Purpose,
+)
 from samvard.core import audit
 from samvard.core.db import utcnow
 from samvard.directory.models import Assignment, Unit
@@ -101,3 +110,11 @@ def _record(
         outcome="allowed" if decision.allowed else "denied",
         reason=decision.reason,
     )
+
+
+def check_own(session: Session, *, actor: Actor, info: InfoSet, patient_pk: int) -> Decision:
+    """`check` for a citizen reading their own information."""
+    request = AccessRequest(
+        actor=actor, info=info, purpose=Purpose.OWN_RECORDS, patient_pk=patient_pk
+    )
+    return check(session, request)

@@ -22,37 +22,37 @@ def hash_token(token: str) -> str:
 
 def start_citizen_session(session: Session, *, person: Person, method: str) -> str:
     """Log a citizen in; returns the cookie token (shown once, stored only hashed)."""
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    session.add(
-        WebSession(
-            token_hash=hash_token(token),
-            actor_kind=ActorKind.CITIZEN.value,
-            person_id=person.id,
-            login_method=method,
-            created_at=now,
-            last_seen_at=now,
-        )
-    )
     audit.append(session, _login_record("citizen", person.person_id, method, person.person_id))
-    return token
+    return _start(session, ActorKind.CITIZEN, method, person_id=person.id)
 
 
 def start_staff_session(session: Session, *, staff: Staff, method: str) -> str:
     """Log a staff member in (no unit chosen yet); returns the cookie token."""
+    audit.append(session, _login_record("staff", staff.hsa_id, method, None))
+    return _start(session, ActorKind.STAFF, method, staff_id=staff.id)
+
+
+def _start(
+    session: Session,
+    kind: ActorKind,
+    method: str,
+    *,
+    person_id: int | None = None,
+    staff_id: int | None = None,
+) -> str:
+    # A fresh random token at every login: a token seen before login is worthless after.
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(
-        WebSession(
-            token_hash=hash_token(token),
-            actor_kind=ActorKind.STAFF.value,
-            staff_id=staff.id,
-            login_method=method,
-            created_at=now,
-            last_seen_at=now,
-        )
+    row = WebSession(
+        token_hash=hash_token(token),
+        actor_kind=kind.value,
+        person_id=person_id,
+        staff_id=staff_id,
+        login_method=method,
+        created_at=now,
+        last_seen_at=now,
     )
-    audit.append(session, _login_record("staff", staff.hsa_id, method, None))
+    session.add(row)
     return token
 
 

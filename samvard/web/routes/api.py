@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from samvard.access import explain
-from samvard.access.guard import check
+from samvard.access.guard import check, check_own
 from samvard.access.queries import list_access_log
 from samvard.access.schemas import AccessRequest, InfoSet, Purpose
 from samvard.directory import queries as directory
@@ -56,15 +56,7 @@ def my_access_log(
 ) -> schemas.AccessLogOut:
     """Who has read about me: accesses by others, newest first."""
     assert login.person is not None
-    check(
-        db,
-        AccessRequest(
-            actor=login.actor,
-            info=InfoSet.ACCESS_LOG,
-            purpose=Purpose.OWN_RECORDS,
-            patient_pk=login.person.id,
-        ),
-    )
+    check_own(db, actor=login.actor, info=InfoSet.ACCESS_LOG, patient_pk=login.person.id)
     rows, total = list_access_log(db, patient_id=login.person.person_id, limit=limit, offset=offset)
     items = [
         schemas.AccessOut(

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from samvard.access import explain
-from samvard.access.guard import check
+from samvard.access.guard import check_own
 from samvard.access.queries import list_access_log
-from samvard.access.schemas import AccessRequest, InfoSet, Purpose
+from samvard.access.schemas import InfoSet
 from samvard.web.deps import CitizenLogin, Db
 from samvard.web.templating import render
 
@@ -28,15 +28,7 @@ def my_pages(request: Request, db: Db, login: CitizenLogin) -> HTMLResponse:
 def my_details(request: Request, db: Db, login: CitizenLogin) -> HTMLResponse:
     """The citizen's own registered details."""
     assert login.person is not None
-    check(
-        db,
-        AccessRequest(
-            actor=login.actor,
-            info=InfoSet.DEMOGRAPHICS,
-            purpose=Purpose.OWN_RECORDS,
-            patient_pk=login.person.id,
-        ),
-    )
+    check_own(db, actor=login.actor, info=InfoSet.DEMOGRAPHICS, patient_pk=login.person.id)
     return render(request, "citizen_details.html", {"person": login.person})
 
 
@@ -46,15 +38,7 @@ def who_has_read(
 ) -> HTMLResponse:
     """Vem har läst om mig? Every access by others, with a plain-language reason."""
     assert login.person is not None
-    check(
-        db,
-        AccessRequest(
-            actor=login.actor,
-            info=InfoSet.ACCESS_LOG,
-            purpose=Purpose.OWN_RECORDS,
-            patient_pk=login.person.id,
-        ),
-    )
+    check_own(db, actor=login.actor, info=InfoSet.ACCESS_LOG, patient_pk=login.person.id)
     rows, total = list_access_log(
         db, patient_id=login.person.person_id, limit=PAGE_SIZE, offset=(sida - 1) * PAGE_SIZE
     )

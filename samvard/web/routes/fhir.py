@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from fhir.resources.R4B.resource import Resource
 from sqlalchemy import select
 
-from samvard.access.guard import check
+from samvard.access.guard import check, check_own
 from samvard.access.schemas import AccessRequest, ActorKind, InfoSet, Purpose
 from samvard.core.audit import AuditEntry
 from samvard.core.db import utcnow
@@ -70,15 +70,7 @@ def metadata(request: Request) -> JSONResponse:
 def _patient_json(db: Db, login: Login, person: Person) -> Resource:
     actor = login.actor
     if actor.kind is ActorKind.CITIZEN:
-        check(
-            db,
-            AccessRequest(
-                actor=actor,
-                info=InfoSet.DEMOGRAPHICS,
-                purpose=Purpose.OWN_RECORDS,
-                patient_pk=person.id,
-            ),
-        )
+        check_own(db, actor=actor, info=InfoSet.DEMOGRAPHICS, patient_pk=person.id)
         return mapping.patient_resource(person, show_protected=True)
     check(
         db,
@@ -264,15 +256,7 @@ def search_audit_events(
 def _restrict_audit(db: Db, login: Login, person: Person, query: Any) -> Any:
     actor = login.actor
     if actor.kind is ActorKind.CITIZEN:
-        check(
-            db,
-            AccessRequest(
-                actor=actor,
-                info=InfoSet.ACCESS_LOG,
-                purpose=Purpose.OWN_RECORDS,
-                patient_pk=person.id,
-            ),
-        )
+        check_own(db, actor=actor, info=InfoSet.ACCESS_LOG, patient_pk=person.id)
         # The same view as "Vem har läst om mig?": accesses by others.
         return query.where(AuditEntry.actor_id != actor.id)
     check(
