@@ -31,7 +31,8 @@ class Sizes:
 
     appends: int
     requests: int
-    rounds: int = 3
+    audit_blocks: int = 10
+    http_rounds: int = 5
 
 
 FULL = Sizes(appends=5000, requests=2000)
@@ -70,9 +71,11 @@ def collect(args: argparse.Namespace, sizes: Sizes) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="samvard-bench-") as tmp:
         directory = Path(tmp)
         report["audit"] = audit_bench.run(
-            directory, appends=sizes.appends, rounds=sizes.rounds, postgres=args.postgres
+            directory, appends=sizes.appends, blocks=sizes.audit_blocks, postgres=args.postgres
         )
-        report["http"] = http_bench.run(directory, requests=sizes.requests, rounds=sizes.rounds)
+        report["http"] = http_bench.run(
+            directory, requests=sizes.requests, rounds=sizes.http_rounds
+        )
     report["duration_s"] = round(time.perf_counter() - started, 1)
     return report
 

@@ -37,5 +37,5 @@ def explain_resource(entry: AuditEntry) -> str:
 
 
 def outcome_text(entry: AuditEntry) -> str:
-    """'Läste' or 'Nekades'."""
-    return "Läste" if entry.outcome == "allowed" else "Nekades"
+    """The verb that starts the 'Vad' sentence: what happened to the information."""
+    return "Läste" if entry.outcome == "allowed" else "Nekad åtkomst till"

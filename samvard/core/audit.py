@@ -10,13 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, Index, String, select, text
+from sqlalchemy import BigInteger, Index, String, Table, bindparam, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from samvard.core import chain_tip
 from samvard.core.context import current_request_id
 from samvard.core.db import Base, UtcDateTime, utcnow
 
@@ -68,6 +73,15 @@ class AuditRecord:
     purpose: str | None = None
 
 
+@dataclass(frozen=True)
+class Appended:
+    """Where an appended entry landed in the chain."""
+
+    seq: int
+    entry_id: str
+    hash: str
+
+
 _HASHED_FIELDS = (
     "seq",
     "entry_id",
@@ -90,34 +104,74 @@ _HASHED_FIELDS = (
 
 def entry_hash(entry: AuditEntry) -> str:
     """SHA-256 over a canonical JSON form of every field but the hash itself."""
-    values = {name: getattr(entry, name) for name in _HASHED_FIELDS}
-    values["recorded_at"] = entry.recorded_at.isoformat(timespec="microseconds")
-    canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hash_values({name: getattr(entry, name) for name in _HASHED_FIELDS})
+
+
+def hash_values(values: Mapping[str, Any]) -> str:
+    """The hash of an entry given as a mapping of its hashed fields."""
+    canonical_values = {name: values[name] for name in _HASHED_FIELDS}
+    canonical_values["recorded_at"] = values["recorded_at"].isoformat(timespec="microseconds")
+    canonical = json.dumps(
+        canonical_values, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def append(session: Session, record: AuditRecord) -> AuditEntry:
+def append(session: Session, record: AuditRecord) -> Appended:
     """Append `record` to the chain inside the caller's transaction.
 
     The caller commits; if this insert fails the whole transaction, and so the access,
-    fails with it.
+    fails with it. See `chain_tip` for why the tip is usually not read first.
     """
-    _lock_chain(session)
-    tip = session.execute(
+    values: dict[str, Any] = {
+        "entry_id": str(uuid.uuid4()),
+        "recorded_at": utcnow(),
+        "request_id": current_request_id(),
+        **asdict(record),
+    }
+    tip = chain_tip.known_tip(session)
+    if tip is None or not _try_extend(session, values, tip):
+        _lock_chain(session)
+        _link(values, _read_tip(session))
+        session.execute(insert(AuditEntry), values)
+    chain_tip.remember(session, values["seq"], values["hash"])
+    return Appended(values["seq"], values["entry_id"], values["hash"])
+
+
+def _link(values: dict[str, Any], tip: tuple[int, str] | None) -> None:
+    values["seq"] = tip[0] + 1 if tip else 1
+    values["prev_hash"] = tip[1] if tip else GENESIS
+    values["hash"] = hash_values(values)
+
+
+def _read_tip(session: Session) -> tuple[int, str] | None:
+    row = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
-    entry = AuditEntry(
-        seq=(tip.seq + 1) if tip else 1,
-        entry_id=str(uuid.uuid4()),
-        recorded_at=utcnow(),
-        request_id=current_request_id(),
-        prev_hash=tip.hash if tip else GENESIS,
-        **asdict(record),
-    )
-    entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.flush()
-    return entry
+    return (row.seq, row.hash) if row else None
+
+
+def _try_extend(session: Session, values: dict[str, Any], tip: tuple[int, str]) -> bool:
+    """Insert as the successor of `tip`; False (nothing written) if that place is taken."""
+    _link(values, tip)
+    statement = _extend_statement(session.get_bind().dialect.name)
+    return session.execute(statement, values).first() is not None
+
+
+@cache
+def _extend_statement(dialect: str) -> Any:
+    # Built once: constructing and cache-keying the statement per append cost more than
+    # the insert itself. The values arrive as bound parameters.
+    table = cast(Table, AuditEntry.__table__)
+    if dialect == "postgresql":
+        # Take the chain lock in the same statement: one round trip, like a plain insert.
+        lock = select(func.pg_advisory_xact_lock(_PG_CHAIN_LOCK).label("held")).cte("chain_lock")
+        columns = list(table.columns)
+        rows = select(*[bindparam(c.name, type_=c.type) for c in columns]).select_from(lock)
+        statement: Any = pg_insert(table).from_select(columns, rows)
+    else:
+        statement = sqlite_insert(table)
+    return statement.on_conflict_do_nothing(index_elements=["seq"]).returning(table.c.seq)
 
 
 def _lock_chain(session: Session) -> None:

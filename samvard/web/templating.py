@@ -35,6 +35,7 @@ def make_templates(language: str = "sv") -> Jinja2Templates:
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     templates = Jinja2Templates(env=env)
     templates.env.filters["local_time"] = local_time
+    templates.env.filters["person_id"] = display_person_id
     return templates
 
 
@@ -43,6 +44,13 @@ def local_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(SWEDEN).strftime("%Y-%m-%d %H:%M")
+
+
+def display_person_id(value: str) -> str:
+    """A 12-digit identifier written the way people read it: ÅÅÅÅMMDD-NNNN."""
+    if len(value) == 12 and value.isdigit():
+        return f"{value[:8]}-{value[8:]}"
+    return value
 
 
 def render(

@@ -38,6 +38,9 @@ def test_nurse_opens_patient_and_the_citizen_sees_it(
     # Choose the vårdcentral assignment.
     expect(page).to_have_url(path_is("/personal/enhet"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Välj enhet")
+    expect(page.get_by_role("group", name="Vilken enhet arbetar du på nu?")).to_contain_text(
+        "Vårdcentralen Stockholm Centrum – Region Stockholm (vårdpersonal)"
+    )
     page.locator(f'input[name="assignment_id"][data-unit="{VARDCENTRAL_UNIT}"]').check()
     page.get_by_role("button", name="Fortsätt").click()
 
@@ -54,7 +57,8 @@ def test_nurse_opens_patient_and_the_citizen_sees_it(
         path_is(f"/personal/patient/{person_pk(live_server.database_url, CITIZEN.person_id)}")
     )
     expect(page.get_by_role("heading", level=1)).to_have_text("Sara Lindqvist")
-    expect(page.get_by_role("main")).to_contain_text(CITIZEN.person_id)
+    pnr = CITIZEN.person_id
+    expect(page.get_by_role("main")).to_contain_text(f"{pnr[:8]}-{pnr[8:]}")
     expect(page.get_by_role("main")).to_contain_text("Din åtkomst är loggad.")
     screenshot(page, artifacts / "staff-patient.png")
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from samvard.core import audit
+from samvard.core import audit, chain_tip
 from tests.conftest import Database
 
 
@@ -144,3 +144,71 @@ def test_two_appends_cannot_share_a_sequence_number(db: Database) -> None:
         with pytest.raises(IntegrityError):
             session.flush()
         session.rollback()
+
+
+@pytest.mark.db
+def test_append_after_another_process_extended_the_chain(db: Database) -> None:
+    """A stale remembered tip must never fork the chain: the next place is taken."""
+    _append(db, 2)
+    with db.sessions() as session:
+        stale = chain_tip.known_tip(session)
+    _append(db, 3)
+    with db.sessions.begin() as session:
+        key = chain_tip.database_key(session)
+    chain_tip._committed[key] = stale  # as if the last three were written elsewhere
+    _append(db, 1)
+    result = _verify(db)
+    assert result.ok and result.checked == 6
+
+
+@pytest.mark.db
+def test_rolled_back_append_is_not_remembered(db: Database) -> None:
+    _append(db, 1)
+
+    def failing_access() -> None:
+        with db.sessions.begin() as session:
+            audit.append(session, _record(9))
+            raise RuntimeError("the access failed")
+
+    with pytest.raises(RuntimeError):
+        failing_access()
+    _append(db, 1)
+    result = _verify(db)
+    assert result.ok and result.checked == 2
+
+
+@pytest.mark.db
+def test_many_appends_in_one_transaction_and_a_cold_process(db: Database) -> None:
+    with db.sessions.begin() as session:
+        for n in range(5):
+            audit.append(session, _record(n))
+        key = chain_tip.database_key(session)
+    chain_tip.forget(key)  # as a freshly started worker knows nothing
+    _append(db, 2)
+    assert _verify(db).checked == 7
+
+
+def _worker(url: str, count: int) -> None:
+    from samvard.core.db import make_engine, make_session_factory
+
+    sessions = make_session_factory(make_engine(url))
+    for n in range(count):
+        with sessions.begin() as session:
+            audit.append(session, _record(n))
+
+
+@pytest.mark.db
+@pytest.mark.slow
+def test_parallel_processes_keep_one_linear_chain(db: Database) -> None:
+    """Four worker processes append at once: every entry lands, in one unbroken chain."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_worker, args=(db.url, 40)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    result = _verify(db)
+    assert result.ok and result.checked == 160

@@ -217,7 +217,8 @@ def test_access_fails_when_the_audit_record_cannot_be_written(sqlite_world: Data
         )
     response = client.get("/mina-sidor/vem-har-last")
     assert response.status_code == 500
-    assert "Vem har läst om mig" not in response.text
+    assert "<h1>Vem har läst om mig?</h1>" not in response.text
+    assert "Ett oväntat fel inträffade" in response.text
 
 
 def test_denied_access_is_logged_even_though_the_request_fails(
