@@ -29,6 +29,13 @@ class Person(Base):
     city: Mapped[str | None] = mapped_column(String(100))
     municipality_code: Mapped[str | None] = mapped_column(ForeignKey("municipality.code"))
 
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on `day` (None when the birth date is unknown)."""
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
     @property
     def display_name(self) -> str:
         """Full name."""

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from samvard.access.guard import AccessDenied, check
 from samvard.access.queries import list_care_giver_log, list_unit_patients
 from samvard.access.schemas import AccessRequest, InfoSet, Purpose
+from samvard.core.db import utcnow
 from samvard.directory.models import Role
 from samvard.identity.numbers import InvalidPersonId, parse_person_id
 from samvard.identity.queries import get_person, get_person_by_person_id
@@ -90,7 +91,8 @@ def patient_page(request: Request, db: Db, login: StaffAtUnit, person_pk: int) -
         ),
     )
     show_protected = not person.protected_identity or may_see_protected(db, login, person.id)
-    return render(request, "patient.html", {"person": person, "show_protected": show_protected})
+    context = {"person": person, "show_protected": show_protected, "today": utcnow().date()}
+    return render(request, "patient.html", context)
 
 
 def may_see_protected(db: Db, login: Login, person_pk: int) -> bool:
