@@ -40,7 +40,9 @@ def list_access_log(
     session: Session, *, patient_id: str, limit: int = 50, offset: int = 0
 ) -> tuple[list[AccessLogRow], int]:
     """Accesses by others to one patient's information, newest first, and the total."""
-    where = (AuditEntry.patient_id == patient_id, AuditEntry.actor_id != patient_id)
+    # Compare the columns (not the bound value) so the partial index ix_audit_entry_by_others
+    # applies: the two are equal under patient_id == :patient_id.
+    where = (AuditEntry.patient_id == patient_id, AuditEntry.actor_id != AuditEntry.patient_id)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0
     cg = aliased(CareGiver)
     query = (

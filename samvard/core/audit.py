@@ -53,7 +53,19 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_audit_entry_patient_seq", "patient_id", "seq"),)
+    __table_args__ = (
+        Index("ix_audit_entry_patient_seq", "patient_id", "seq"),
+        # "Vem har läst om mig?" lists accesses by others; without this partial index a
+        # patient's own page views, logged too, would be scanned on every visit.
+        Index(
+            "ix_audit_entry_by_others",
+            "patient_id",
+            "seq",
+            sqlite_where=text("actor_id != patient_id"),
+            postgresql_where=text("actor_id != patient_id"),
+        ),
+        Index("ix_audit_entry_care_giver_seq", "care_giver_hsaid", "seq"),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -40,6 +40,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
         batch_op.create_index("ix_audit_entry_patient_seq", ["patient_id", "seq"], unique=False)
+        batch_op.create_index(
+            "ix_audit_entry_by_others",
+            ["patient_id", "seq"],
+            unique=False,
+            sqlite_where=sa.text("actor_id != patient_id"),
+            postgresql_where=sa.text("actor_id != patient_id"),
+        )
+        batch_op.create_index(
+            "ix_audit_entry_care_giver_seq", ["care_giver_hsaid", "seq"], unique=False
+        )
 
     op.create_table(
         "region",
@@ -277,6 +287,8 @@ def downgrade() -> None:
     op.drop_table("staff")
     op.drop_table("region")
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_entry_care_giver_seq")
+        batch_op.drop_index("ix_audit_entry_by_others")
         batch_op.drop_index("ix_audit_entry_patient_seq")
 
     op.drop_table("audit_entry")
