@@ -97,7 +97,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     fields = [".".join(str(p) for p in err.get("loc", ())[1:]) for err in exc.errors()]
-    message = "Ogiltiga eller saknade uppgifter: " + ", ".join(f for f in fields if f)
+    named = [f for f in fields if f]
+    message = (
+        "Ogiltiga eller saknade uppgifter: " + ", ".join(named)
+        if named
+        else "Förfrågan kunde inte tolkas: kontrollera innehållstyp och format."
+    )
     return error_response(request, 422, "invalid_request", message)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
 import uuid
 from http.cookies import SimpleCookie
-from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -159,23 +159,30 @@ def _content_length(scope: Scope) -> int | None:
 
 
 async def _too_large(scope: Scope, send: Send) -> None:
-    wants_json = str(scope.get("path", "")).startswith(("/api/", "/fhir/"))
-    body: Any
-    if wants_json:
-        body = (
-            b'{"error":{"code":"request_too_large",'
-            b'"message":"F\\u00f6rfr\\u00e5gan \\u00e4r f\\u00f6r stor."}}'
-        )
+    path = str(scope.get("path", ""))
+    request_id = str(scope.get("state", {}).get("request_id", ""))
+    message = "Förfrågan är för stor."
+    payload: object
+    if path.startswith("/fhir/"):
+        payload = {
+            "resourceType": "OperationOutcome",
+            "issue": [{"severity": "error", "code": "too-costly", "diagnostics": message}],
+        }
+        ctype = b"application/fhir+json"
+    elif path.startswith("/api/"):
+        payload = {
+            "error": {"code": "request_too_large", "message": message, "request_id": request_id}
+        }
         ctype = b"application/json"
     else:
-        body = "<!doctype html><html lang=sv><title>För stor förfrågan</title>"
-        body = (body + "<h1>Förfrågan är för stor</h1></html>").encode()
+        payload = None
         ctype = b"text/html; charset=utf-8"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", ctype), (b"content-length", str(len(body)).encode())],
-        }
+    body = (
+        json.dumps(payload, ensure_ascii=False).encode()
+        if payload is not None
+        else f"<!doctype html><html lang=sv><title>{message}</title><h1>{message}</h1>"
+        f"<p>Referens {request_id}</p></html>".encode()
     )
+    headers = [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

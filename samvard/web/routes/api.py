@@ -19,7 +19,7 @@ from samvard.web.errors import LoginRequired, WebError
 from samvard.web.routes.staff import care_purpose, check_lookup, may_see_protected
 
 _ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": schemas.ErrorResponse} for code in (400, 401, 403, 404, 422)
+    code: {"model": schemas.ErrorResponse} for code in (400, 401, 403, 404, 413, 422)
 }
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
 
@@ -52,7 +52,7 @@ def my_access_log(
     db: Db,
     login: CitizenLogin,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> schemas.AccessLogOut:
     """Who has read about me: accesses by others, newest first."""
     assert login.person is not None
