@@ -14,7 +14,8 @@ install:
 
 # Migrates, loads the demo world when the database is empty, serves on 127.0.0.1:8000.
 run: install
-	SAMVARD_COOKIE_SECURE=$${SAMVARD_COOKIE_SECURE:-false} $(BIN)/samvard serve --prepare
+	SAMVARD_COOKIE_SECURE=$${SAMVARD_COOKIE_SECURE:-false} SAMVARD_TEST_LOGINS=$${SAMVARD_TEST_LOGINS:-true} \
+		$(BIN)/samvard serve --prepare
 
 # Headless Chromium for the browser tests (Debian's package; CI installs it).
 browser:

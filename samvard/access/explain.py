@@ -15,6 +15,8 @@ _REASONS = {
     "not_log_reviewer": "Åtkomsten nekades.",
     "log_review": "Vårdgivaren granskade loggen över vem som läst om dig (logguppföljning).",
     "not_own_records": "Åtkomsten nekades.",
+    "unit_patient_list": "Du har en pågående kontakt med enheten och finns på dess patientlista.",
+    "care_role_lookup": "Personal i vårdande roll sökte på ditt personnummer.",
 }
 
 _RESOURCES = {
@@ -22,6 +24,8 @@ _RESOURCES = {
     "patient.protected_details": "ditt namn och din adress",
     "patient.access_log": "loggen över vem som läst om dig",
     "audit.review": "loggen över vem som läst om dig",
+    "unit.patient_list": "ditt namn och personnummer i enhetens patientlista",
+    "patient.lookup": "en sökning på ditt personnummer",
     "session": "inloggning",
 }
 

@@ -37,6 +37,9 @@ class AccessDenied(Exception):  # noqa: N818 - the domain word reads better than
         self.decision = decision
 
 
+_RELATION_KIND = {Purpose.CARE: "care", Purpose.SOCIAL_CARE: "social_care"}
+
+
 def check(session: Session, request: AccessRequest) -> Decision:
     """Decide `request`, record it if it concerns personal data, raise if denied."""
     patient = get_person(session, request.patient_pk) if request.patient_pk else None
@@ -84,6 +87,10 @@ def _has_relation(
     query = select(CareRelation.id).where(
         CareRelation.person_id == request.patient_pk, CareRelation.ended_at.is_(None)
     )
+    # A health-care relation grounds health care only, a social-care relation social care.
+    kind = _RELATION_KIND.get(request.purpose)
+    if kind is not None:
+        query = query.where(CareRelation.kind == kind)
     if whole_care_giver:
         query = query.join(Unit, Unit.id == CareRelation.unit_id).where(
             Unit.care_giver_id == actor.care_giver_id
@@ -118,3 +125,15 @@ def check_own(session: Session, *, actor: Actor, info: InfoSet, patient_pk: int)
         actor=actor, info=info, purpose=Purpose.OWN_RECORDS, patient_pk=patient_pk
     )
     return check(session, request)
+
+
+def record_shown(
+    session: Session, request: AccessRequest, decision: Decision, patients: list[Person]
+) -> None:
+    """Log one entry per patient shown under an allowed listing.
+
+    A list of names and personnummer is an access to each of those patients, so each of
+    them sees it on "Vem har läst om mig?".
+    """
+    for patient in patients:
+        audit.append(session, _record(request, decision, patient))

@@ -90,6 +90,13 @@ def _decide_patient_list(actor: Actor, request: AccessRequest, facts: Facts) -> 
     return _deny("no_care_role", "Din roll ger inte tillgång till patientlistan.")
 
 
+def _decide_patient_lookup(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    listing = _decide_patient_list(actor, request, facts)
+    if not listing.allowed:
+        return listing
+    return _allow("care_role_lookup", "Sökning på personnummer i vårdande roll på din enhet.")
+
+
 def _decide_patient_info(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
     purpose = _CARE_PURPOSE.get(actor.role) if actor.role else None
     if purpose is None or request.purpose is not purpose:
@@ -108,11 +115,12 @@ _StaffRule = Callable[[Actor, AccessRequest, Facts], Decision]
 # Which rule answers for which information set; an information set not listed is denied.
 _STAFF_RULES: dict[InfoSet, _StaffRule] = {
     InfoSet.DIRECTORY: _decide_directory,
+    InfoSet.STAFF_DIRECTORY: _decide_directory,
     InfoSet.DIRECTORY_ADMIN: _decide_directory_admin,
     InfoSet.AUDIT_REVIEW: _decide_log_review,
     InfoSet.PATIENT_LIST: _decide_patient_list,
     # Looking a patient up by identifier reveals whether they exist: care roles only.
-    InfoSet.PATIENT_LOOKUP: _decide_patient_list,
+    InfoSet.PATIENT_LOOKUP: _decide_patient_lookup,
     InfoSet.DEMOGRAPHICS: _decide_patient_info,
     InfoSet.PROTECTED_DETAILS: _decide_patient_info,
 }

@@ -25,13 +25,14 @@ class InfoSet(StrEnum):
     PATIENT_LIST = "unit.patient_list"
     PATIENT_LOOKUP = "patient.lookup"
     DIRECTORY = "directory"
+    STAFF_DIRECTORY = "directory.staff"
     DIRECTORY_ADMIN = "directory.admin"
     AUDIT_REVIEW = "audit.review"
 
     @property
     def is_personal(self) -> bool:
         """Personal data is audited; the organisation directory is not."""
-        return self not in (InfoSet.DIRECTORY, InfoSet.DIRECTORY_ADMIN)
+        return self not in (InfoSet.DIRECTORY, InfoSet.STAFF_DIRECTORY, InfoSet.DIRECTORY_ADMIN)
 
 
 class Purpose(StrEnum):

@@ -11,12 +11,23 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import BigInteger, Index, String, Table, bindparam, func, insert, select, text
+from sqlalchemy import (
+    BigInteger,
+    Index,
+    String,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -85,6 +96,9 @@ class AuditRecord:
     purpose: str | None = None
 
 
+_RECORD_FIELDS = tuple(f.name for f in fields(AuditRecord))
+
+
 @dataclass(frozen=True)
 class Appended:
     """Where an appended entry landed in the chain."""
@@ -139,7 +153,8 @@ def append(session: Session, record: AuditRecord) -> Appended:
         "entry_id": str(uuid.uuid4()),
         "recorded_at": utcnow(),
         "request_id": current_request_id(),
-        **asdict(record),
+        # Not dataclasses.asdict: its deep copy costs more than hashing the entry.
+        **{name: getattr(record, name) for name in _RECORD_FIELDS},
     }
     tip = chain_tip.known_tip(session)
     if tip is None or not _try_extend(session, values, tip):
@@ -167,7 +182,8 @@ def _try_extend(session: Session, values: dict[str, Any], tip: tuple[int, str]) 
     """Insert as the successor of `tip`; False (nothing written) if that place is taken."""
     _link(values, tip)
     statement = _extend_statement(session.get_bind().dialect.name)
-    return session.execute(statement, values).first() is not None
+    params = {**values, "tip_seq": tip[0]}
+    return session.execute(statement, params).first() is not None
 
 
 @cache
@@ -175,14 +191,20 @@ def _extend_statement(dialect: str) -> Any:
     # Built once: constructing and cache-keying the statement per append cost more than
     # the insert itself. The values arrive as bound parameters.
     table = cast(Table, AuditEntry.__table__)
+    columns = list(table.columns)
+    rows = select(*[bindparam(c.name, type_=c.type) for c in columns])
+    # Only behind the remembered tip as it really stands: after a database restore the
+    # remembered tip may be gone, and the append must then fall back to the real one.
+    predecessor = select(table.c.seq).where(
+        table.c.seq == bindparam("tip_seq"), table.c.hash == bindparam("prev_hash")
+    )
+    rows = rows.where(exists(predecessor))
     if dialect == "postgresql":
         # Take the chain lock in the same statement: one round trip, like a plain insert.
         lock = select(func.pg_advisory_xact_lock(_PG_CHAIN_LOCK).label("held")).cte("chain_lock")
-        columns = list(table.columns)
-        rows = select(*[bindparam(c.name, type_=c.type) for c in columns]).select_from(lock)
-        statement: Any = pg_insert(table).from_select(columns, rows)
+        statement: Any = pg_insert(table).from_select(columns, rows.select_from(lock))
     else:
-        statement = sqlite_insert(table)
+        statement = sqlite_insert(table).from_select(columns, rows)
     return statement.on_conflict_do_nothing(index_elements=["seq"]).returning(table.c.seq)
 
 

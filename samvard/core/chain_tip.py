@@ -14,6 +14,7 @@ anybody's tip.
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -22,13 +23,18 @@ from sqlalchemy.orm import Session
 _PENDING = "samvard.audit.pending_tip"
 _lock = threading.Lock()
 _committed: dict[str, tuple[int, str]] = {}
+_keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
 def database_key(session: Session) -> str:
     """Which database a session writes to (its URL, password hidden)."""
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
-    return str(engine.url)
+    key = _keys.get(engine)
+    if key is None:
+        # Rendering the URL costs more than hashing an entry; do it once per engine.
+        key = _keys[engine] = str(engine.url)
+    return key
 
 
 def known_tip(session: Session) -> tuple[int, str] | None:

@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     host: str = "127.0.0.1"
     port: int = 8000
-    # Test logins let anyone pick a test person or staff member: development only.
-    test_logins: bool = True
+    # Test logins let anyone pick a test person or staff member: development only, and
+    # off unless asked for, so a forgotten variable can never open a real installation.
+    test_logins: bool = False
     session_idle_minutes: int = Field(default=20, ge=1, le=24 * 60)
     session_max_hours: int = Field(default=12, ge=1, le=72)
     # Cookies are `Secure` unless explicitly relaxed for plain-http local development.

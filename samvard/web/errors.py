@@ -22,3 +22,7 @@ class LoginRequired(WebError):  # noqa: N818 - reads as the state it signals
         super().__init__(401, "login_required", message)
         self.login_path = login_path
         self.why = why
+
+
+class RequestTooLarge(Exception):  # noqa: N818 - named after the HTTP status it becomes
+    """A streamed body grew past the limit."""

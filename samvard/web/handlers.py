@@ -10,8 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from samvard.access.guard import AccessDenied
-from samvard.web.errors import LoginRequired, WebError
-from samvard.web.middleware import RequestTooLarge
+from samvard.web.errors import LoginRequired, RequestTooLarge, WebError
 from samvard.web.security import SESSION_COOKIE, cookie_name
 from samvard.web.templating import render
 
@@ -78,7 +77,14 @@ async def _web_error(request: Request, exc: Exception) -> Response:
     response = error_response(request, exc.status, exc.code, exc.message)
     if exc.code == "bad_session_cookie":
         settings = request.app.state.settings
-        response.delete_cookie(cookie_name(settings, SESSION_COOKIE), path="/")
+        # Browsers ignore a __Host- cookie deletion that is not itself Secure.
+        response.delete_cookie(
+            cookie_name(settings, SESSION_COOKIE),
+            path="/",
+            secure=settings.cookie_secure,
+            httponly=True,
+            samesite="lax",
+        )
     return response
 
 
@@ -114,6 +120,12 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     # Only the type and the request id: exception text may carry personal data.
     request_id = getattr(request.state, "request_id", "")
     log.error("unhandled %s in request %s", type(exc).__name__, request_id)
+    return unexpected_error_response(request)
+
+
+def unexpected_error_response(request: Request) -> Response:
+    """The 500 answer: a reference to quote, nothing about the cause."""
+    request_id = getattr(request.state, "request_id", "")
     return error_response(
         request,
         500,

@@ -7,15 +7,18 @@ import logging
 import re
 import time
 import uuid
-from http.cookies import SimpleCookie
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from samvard.core.context import reset_request_id, set_request_id
+from samvard.web.errors import RequestTooLarge
+from samvard.web.handlers import unexpected_error_response
 from samvard.web.security import new_csrf_cookie
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+log = logging.getLogger("samvard.web")
+
 # Everything is served from our own origin: no CDN, no inline scripts.
 _CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -38,22 +41,30 @@ class WebContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        # Always our own id: a client-chosen one could be reused to blur the audit trail.
+        request_id = uuid.uuid4().hex
         existing = _cookie(scope, self.csrf_cookie)
         csrf = existing or new_csrf_cookie()
         scope.setdefault("state", {}).update(request_id=request_id, csrf_cookie=csrf)
         token = set_request_id(request_id)
-        started, status = time.perf_counter(), 500
+        started, status, started_response = time.perf_counter(), 500, False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started_response = message["status"], True
                 self._decorate(MutableHeaders(scope=message), request_id, csrf, existing)
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            # Handled here, inside the headers, and never re-raised: the server's own
+            # error log would print a traceback whose SQL parameters are personal data.
+            log.error("unhandled %s in request %s", type(exc).__name__, request_id)
+            if not started_response:
+                response = unexpected_error_response(Request(scope))
+                await response(scope, receive, send_with_headers)
         finally:
             reset_request_id(token)
             _log_access(scope, status, time.perf_counter() - started, request_id)
@@ -86,24 +97,14 @@ def _log_access(scope: Scope, status: int, seconds: float, request_id: str) -> N
     )
 
 
-def _incoming_request_id(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name == b"x-request-id":
-            text = value.decode("latin-1")
-            return text if _REQUEST_ID.match(text) else None
-    return None
-
-
 def _cookie(scope: Scope, name: str) -> str | None:
+    # Starlette's lenient parser (as request.cookies uses): one odd cookie from another
+    # site on the same domain must not hide ours.
     for header, value in scope.get("headers", []):
         if header == b"cookie":
-            jar: SimpleCookie = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:
-                return None
-            if name in jar:
-                return jar[name].value or None
+            found = cookie_parser(value.decode("latin-1")).get(name)
+            if found:
+                return found
     return None
 
 
@@ -142,10 +143,6 @@ class BodyLimitMiddleware:
                 await _too_large(scope, send)
 
         await self.app(scope, counted, answer)
-
-
-class RequestTooLarge(Exception):  # noqa: N818 - named after the HTTP status it becomes
-    """A streamed body grew past the limit."""
 
 
 def _content_length(scope: Scope) -> int | None:

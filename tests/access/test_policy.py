@@ -293,6 +293,46 @@ CASES = [
         "no_active_assignment",
     ),
     (
+        CITIZEN,
+        InfoSet.STAFF_DIRECTORY,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        Facts(),
+        False,
+        "not_own_records",
+    ),
+    (
+        staff(Role.PLANNER),
+        InfoSet.STAFF_DIRECTORY,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        True,
+        "directory",
+    ),
+    (
+        staff(Role.CLINICIAN),
+        InfoSet.PATIENT_LOOKUP,
+        Purpose.CARE,
+        1,
+        10,
+        ACTIVE,
+        True,
+        "care_role_lookup",
+    ),
+    (
+        staff(Role.PLANNER),
+        InfoSet.PATIENT_LOOKUP,
+        Purpose.CARE,
+        1,
+        10,
+        ACTIVE,
+        False,
+        "no_care_role",
+    ),
+    (
         Actor(kind=ActorKind.SYSTEM, id="x"),
         InfoSet.DEMOGRAPHICS,
         Purpose.CARE,
@@ -345,6 +385,7 @@ def reference_allows(request: AccessRequest, facts: Facts) -> bool:
         return False
     grants = {
         (InfoSet.DIRECTORY, None, None),
+        (InfoSet.STAFF_DIRECTORY, None, None),
         (InfoSet.DIRECTORY_ADMIN, Role.ADMINISTRATOR, Purpose.ADMINISTRATION),
         (InfoSet.AUDIT_REVIEW, Role.LOG_REVIEWER, Purpose.LOG_REVIEW),
     }
@@ -408,6 +449,7 @@ def test_policy_agrees_with_the_naive_reference(request: AccessRequest, facts: F
 def test_denied_unless_a_named_ground_allows(request: AccessRequest, facts: Facts) -> None:
     decision = decide(request, facts)
     grounds = {
+        "care_role_lookup",
         "own_records",
         "public_directory",
         "directory",

@@ -212,3 +212,15 @@ def test_parallel_processes_keep_one_linear_chain(db: Database) -> None:
         assert worker.exitcode == 0
     result = _verify(db)
     assert result.ok and result.checked == 160
+
+
+@pytest.mark.db
+def test_remembered_tip_gone_after_a_restore_does_not_break_the_chain(db: Database) -> None:
+    """The database went back to an older state while this process kept running."""
+    _append(db, 2)
+    with db.sessions.begin() as session:
+        key = chain_tip.database_key(session)
+    chain_tip._committed[key] = (7, "f" * 64)  # a tip the restored database never had
+    _append(db, 1)
+    result = _verify(db)
+    assert result.ok and result.checked == 3

@@ -89,6 +89,9 @@ def test_directory_resources(sqlite_world: Database) -> None:
     assert unit.identifier[0].value == personas.VARDCENTRAL_UNIT
     again = _fhir(client.get(f"/fhir/Organization/{unit.id}"), Organization)
     assert again.partOf is not None
+    assert client.get(f"/fhir/Practitioner?identifier={personas.NURSE.hsa_id}").status_code == 403
+    client = client_for(sqlite_world)  # staff may read the staff directory
+    login_staff(client, personas.DOCTOR.hsa_id, personas.VARDCENTRAL_UNIT)
     found = _fhir(client.get(f"/fhir/Practitioner?identifier={personas.NURSE.hsa_id}"), Bundle)
     nurse = found.entry[0].resource
     assert isinstance(nurse, Practitioner)

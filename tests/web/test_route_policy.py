@@ -40,6 +40,7 @@ STAFF_ANY = expect(200, anon=303, citizen=303)
 STAFF_AT_UNIT = expect(200, anon=303, citizen=303, ended=409)
 ADMIN_PAGE = expect(403, anon=303, citizen=303, admin=200, ended=409)
 DIRECTORY_API = expect(200, anon=401, ended=403)
+STAFF_DIRECTORY = expect(200, anon=401, citizen=403, ended=403)
 PATIENT_FHIR = expect(403, anon=401, citizen=200, nurse=200)
 
 # (method, path template) -> expected status per role
@@ -81,9 +82,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/fhir/Patient"): PATIENT_FHIR,
     ("GET", "/fhir/Organization/{org_id}"): DIRECTORY_API,
     ("GET", "/fhir/Organization"): DIRECTORY_API,
-    ("GET", "/fhir/Practitioner/{staff_id}"): DIRECTORY_API,
-    ("GET", "/fhir/Practitioner"): DIRECTORY_API,
-    ("GET", "/fhir/PractitionerRole"): DIRECTORY_API,
+    ("GET", "/fhir/Practitioner/{staff_id}"): STAFF_DIRECTORY,
+    ("GET", "/fhir/Practitioner"): STAFF_DIRECTORY,
+    ("GET", "/fhir/PractitionerRole"): STAFF_DIRECTORY,
     ("GET", "/fhir/AuditEvent"): expect(403, anon=401, citizen=200, reviewer=200),
     # Forms without a valid CSRF token are refused before anything else happens.
     ("POST", "/login/test"): expect(403),

@@ -81,9 +81,9 @@ def patient(db: Db, login: StaffAtUnit, person_id: str) -> schemas.PatientOut:
         pid = parse_person_id(person_id)
     except InvalidPersonId as exc:
         raise WebError(400, "invalid_person_id", exc.reason) from exc
-    check_lookup(db, login)
     person = get_person_by_person_id(db, pid.normalized)
     if person is None:
+        check_lookup(db, login, None)  # non-care roles get the same 403 as for a real patient
         raise WebError(404, "unknown_patient", "Det finns ingen patient med det personnumret.")
     purpose = care_purpose(login)
     check(

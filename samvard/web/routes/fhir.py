@@ -89,10 +89,9 @@ def _patient_json(db: Db, login: Login, person: Person) -> Resource:
 def read_patient(db: Db, login: OptionalLogin, patient_id: int) -> JSONResponse:
     """One Patient, as far as the access policy allows."""
     current = _login(login)
-    if current.actor.kind is ActorKind.STAFF:
-        check_lookup(db, current)
     person = get_person(db, patient_id)
     if person is None:
+        _gate_lookup(db, current, None)  # the same 403 as for a real patient, where due
         raise WebError(404, "not_found", "Patienten finns inte.")
     return _fhir(_patient_json(db, current, person))
 
@@ -114,19 +113,26 @@ def search_patient(
         pid = parse_person_id(value)
     except InvalidPersonId as exc:
         raise WebError(422, "invalid", f"Ogiltig identifierare: {exc.reason}") from exc
-    _gate_lookup(db, current, pid.normalized)
     person = get_person_by_person_id(db, pid.normalized)
+    if person is None:
+        _gate_lookup(db, current, None)
     found = [_patient_json(db, current, person)] if person else []
     return _bundle(request, found)
 
 
-def _gate_lookup(db: Db, login: Login, person_id: str) -> None:
-    # Whether a patient exists is itself personal data: citizens may ask only about
-    # themselves, staff only in a care role.
+def _gate_lookup(db: Db, login: Login, person: Person | None) -> None:
+    # Whether a patient exists is itself personal data: a search that finds nobody must
+    # answer as a search that finds someone would (403 for those without a ground).
     if login.actor.kind is ActorKind.STAFF:
-        check_lookup(db, login)
-    elif person_id != login.actor.id:
-        raise WebError(403, "not_own_records", "Invånare kan bara se sina egna uppgifter.")
+        check_lookup(db, login, person)
+    else:
+        request = AccessRequest(
+            actor=login.actor,
+            info=InfoSet.DEMOGRAPHICS,
+            purpose=Purpose.OWN_RECORDS,
+            patient_pk=person.id if person else None,
+        )
+        check(db, request)
 
 
 def _only_params(request: Request, supported: set[str]) -> None:
@@ -136,13 +142,10 @@ def _only_params(request: Request, supported: set[str]) -> None:
         raise WebError(400, "unsupported_search", f"Sökparametrarna stöds inte: {names}")
 
 
-def _directory(db: Db, login: Login | None) -> None:
-    check(
-        db,
-        AccessRequest(
-            actor=_login(login).actor, info=InfoSet.DIRECTORY, purpose=Purpose.ADMINISTRATION
-        ),
-    )
+def _directory(db: Db, login: Login | None, info: InfoSet = InfoSet.DIRECTORY) -> None:
+    # Organisations are public; staff (Practitioner, PractitionerRole) are for staff only.
+    actor = _login(login).actor
+    check(db, AccessRequest(actor=actor, info=info, purpose=Purpose.ADMINISTRATION))
 
 
 @router.get("/Organization/{org_id}")
@@ -192,7 +195,7 @@ def _hsa_value(identifier: str) -> str:
 @router.get("/Practitioner/{staff_id}")
 def read_practitioner(db: Db, login: OptionalLogin, staff_id: int) -> JSONResponse:
     """One Practitioner (member of staff)."""
-    _directory(db, login)
+    _directory(db, login, InfoSet.STAFF_DIRECTORY)
     staff = directory.get_staff(db, staff_id)
     if staff is None:
         raise WebError(404, "not_found", "Medarbetaren finns inte.")
@@ -208,7 +211,7 @@ def search_practitioner(
 ) -> JSONResponse:
     """Practitioner?identifier=urn:oid:1.2.752.29.4.19|HSA-id."""
     _only_params(request, {"identifier"})
-    _directory(db, login)
+    _directory(db, login, InfoSet.STAFF_DIRECTORY)
     staff = directory.get_staff_by_hsa_id(db, _hsa_value(identifier))
     return _bundle(request, [mapping.practitioner_resource(staff)] if staff else [])
 
@@ -222,7 +225,7 @@ def search_practitioner_role(
 ) -> JSONResponse:
     """PractitionerRole?practitioner=Practitioner/N: the staff member's assignments."""
     _only_params(request, {"practitioner"})
-    _directory(db, login)
+    _directory(db, login, InfoSet.STAFF_DIRECTORY)
     staff_id = int(practitioner.rsplit("/", 1)[-1])
     today = utcnow().date()
     roles = [

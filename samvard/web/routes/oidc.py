@@ -91,7 +91,14 @@ async def _complete(request: Request, audience: Audience) -> dict[str, object]:
 
 
 def _clear_pending(request: Request, response: Response) -> Response:
-    response.delete_cookie(cookie_name(settings_of(request), OIDC_COOKIE), path="/")
+    settings = settings_of(request)
+    response.delete_cookie(
+        cookie_name(settings, OIDC_COOKIE),
+        path="/",
+        secure=settings.cookie_secure,
+        httponly=True,
+        samesite="lax",
+    )
     return response
 
 

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from samvard.access.guard import AccessDenied, check
+from samvard.access.guard import AccessDenied, check, record_shown
 from samvard.access.queries import list_care_giver_log, list_unit_patients
 from samvard.access.schemas import AccessRequest, InfoSet, Purpose
 from samvard.core.db import utcnow
 from samvard.directory.models import Role
+from samvard.identity.models import Person
 from samvard.identity.numbers import InvalidPersonId, parse_person_id
 from samvard.identity.queries import get_person, get_person_by_person_id
 from samvard.web.deps import Csrf, Db, Login, StaffAtUnit
@@ -27,18 +28,21 @@ def care_purpose(login: Login) -> Purpose:
     return Purpose.SOCIAL_CARE if role is Role.CARE_STAFF else Purpose.CARE
 
 
-def check_lookup(db: Db, login: Login) -> None:
-    """Only care roles may look patients up: the answer reveals whether someone exists."""
+def check_lookup(db: Db, login: Login, person: Person | None) -> None:
+    """Only care roles may look patients up: the answer reveals whether someone exists.
+
+    Decided before anything is revealed, and logged with the patient when there is one,
+    so the lookup shows on the patient's "Vem har läst om mig?".
+    """
     actor = login.actor
-    check(
-        db,
-        AccessRequest(
-            actor=actor,
-            info=InfoSet.PATIENT_LOOKUP,
-            purpose=care_purpose(login),
-            unit_id=actor.unit_id,
-        ),
+    request = AccessRequest(
+        actor=actor,
+        info=InfoSet.PATIENT_LOOKUP,
+        purpose=care_purpose(login),
+        unit_id=actor.unit_id,
+        patient_pk=person.id if person else None,
     )
+    check(db, request)
 
 
 @router.get("/personal", response_class=HTMLResponse)
@@ -48,16 +52,15 @@ def staff_home(request: Request, db: Db, login: StaffAtUnit) -> HTMLResponse:
     patients = None
     if login.assignment.role in (Role.CLINICIAN, Role.CARE_STAFF):
         unit_id = login.assignment.unit_id
-        check(
-            db,
-            AccessRequest(
-                actor=login.actor,
-                info=InfoSet.PATIENT_LIST,
-                purpose=care_purpose(login),
-                unit_id=unit_id,
-            ),
+        listing = AccessRequest(
+            actor=login.actor,
+            info=InfoSet.PATIENT_LIST,
+            purpose=care_purpose(login),
+            unit_id=unit_id,
         )
+        decision = check(db, listing)
         patients = list_unit_patients(db, unit_id=unit_id)
+        record_shown(db, listing, decision, patients)
     return render(request, "staff_home.html", {"patients": patients})
 
 
@@ -70,8 +73,8 @@ def find_patient(
         pid = parse_person_id(personnummer)
     except InvalidPersonId as exc:
         raise WebError(400, "invalid_person_id", f"Ogiltigt personnummer: {exc.reason}") from exc
-    check_lookup(db, login)
     person = get_person_by_person_id(db, pid.normalized)
+    check_lookup(db, login, person)
     if person is None:
         raise WebError(404, "unknown_patient", "Det finns ingen patient med det personnumret.")
     return RedirectResponse(f"/personal/patient/{person.id}", status_code=303)
@@ -82,6 +85,7 @@ def patient_page(request: Request, db: Db, login: StaffAtUnit, person_pk: int) -
     """One patient's details, as far as the policy allows."""
     person = get_person(db, person_pk)
     if person is None:
+        check_lookup(db, login, None)  # non-care roles get the same 403 as for a real patient
         raise WebError(404, "unknown_patient", "Patienten finns inte.")
     purpose = care_purpose(login)
     check(
