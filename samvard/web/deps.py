@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, Path, Request
 from sqlalchemy.orm import Session
 
 from samvard.access.guard import AccessDenied
@@ -189,3 +189,8 @@ def check_csrf(request: Request, csrf_token: Annotated[str | None, Form()] = Non
 
 
 Csrf = Depends(check_csrf)
+
+# Database ids in paths and forms: bounded, so a huge number is a 422, not a database error.
+MAX_ID = 2_147_483_647
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+FormId = Annotated[int, Form(ge=1, le=MAX_ID)]

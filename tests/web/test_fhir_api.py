@@ -153,3 +153,31 @@ def test_bundle_links_use_the_public_address(sqlite_world: Database) -> None:
     bundle = client.get(f"/fhir/Patient?identifier={personas.CITIZEN.person_id}").json()
     assert bundle["link"][0]["url"].startswith("https://vard.example.se/fhir/Patient?")
     assert bundle["entry"][0]["fullUrl"].startswith("https://vard.example.se/fhir/")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/fhir/Patient/99999999999999999999",
+        "/fhir/Practitioner/99999999999999999999",
+        "/fhir/Organization/unit-99999999999999999999",
+        "/fhir/PractitionerRole?practitioner=Practitioner/99999999999999999999",
+        "/fhir/AuditEvent?patient=Patient/99999999999999999999",
+    ],
+)
+def test_huge_ids_are_client_errors(sqlite_world: Database, path: str) -> None:
+    client = client_for(sqlite_world)
+    login_staff(client, personas.LOG_REVIEWER.hsa_id, personas.ADMINISTRATION_UNIT)
+    response = client.get(path)
+    assert 400 <= response.status_code < 500, response.text
+
+
+def test_unknown_patient_answers_like_a_real_one_without_a_ground(sqlite_world: Database) -> None:
+    planner = client_for(sqlite_world)
+    login_staff(planner, personas.PLANNER.hsa_id, personas.VARDCENTRAL_UNIT)
+    real = _pk(sqlite_world, personas.CITIZEN.person_id)
+    for path in (f"/fhir/Patient/{real}", "/fhir/Patient/999999", "/personal/patient/999999"):
+        assert planner.get(path).status_code == 403, path
+    citizen = client_for(sqlite_world)
+    login_citizen(citizen, personas.CITIZEN.person_id)
+    assert citizen.get("/fhir/AuditEvent?patient=Patient/999999").status_code == 403

@@ -145,3 +145,67 @@ def test_first_login_registers_the_person(sqlite_world: Database) -> None:
         )
     assert person is not None and person.birth_date is not None
     assert {"first_login", "test_eid"} <= reasons
+
+
+def _entries_about(world: Database, person_id: str) -> list[tuple[str, str, str]]:
+    with world.sessions() as session:
+        rows = session.execute(
+            select(AuditEntry.actor_id, AuditEntry.resource, AuditEntry.outcome)
+            .where(AuditEntry.patient_id == person_id)
+            .order_by(AuditEntry.seq)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def test_every_patient_on_a_unit_list_sees_the_listing(sqlite_world: Database) -> None:
+    before = _entries_about(sqlite_world, personas.CITIZEN.person_id)
+    nurse = client_for(sqlite_world)
+    login_staff(nurse, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
+    assert personas.CITIZEN.family_name in nurse.get("/personal").text
+    after = _entries_about(sqlite_world, personas.CITIZEN.person_id)
+    assert after[len(before) :] == [(personas.NURSE.hsa_id, "unit.patient_list", "allowed")]
+    citizen = client_for(sqlite_world)
+    login_citizen(citizen, personas.CITIZEN.person_id)
+    assert "enhetens patientlista" in citizen.get("/mina-sidor/vem-har-last").text
+
+
+def test_staff_search_is_logged_with_the_patient(sqlite_world: Database) -> None:
+    before = _entries_about(sqlite_world, personas.ELDER.person_id)
+    nurse = client_for(sqlite_world)
+    login_staff(nurse, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
+    nurse.post(
+        "/personal/sok",
+        data={"personnummer": personas.ELDER.person_id, "csrf_token": csrf(nurse, "/personal")},
+    )
+    after = _entries_about(sqlite_world, personas.ELDER.person_id)
+    assert (personas.NURSE.hsa_id, "patient.lookup", "allowed") in after[len(before) :]
+
+
+def test_citizen_searching_someone_else_is_logged_as_denied(sqlite_world: Database) -> None:
+    before = _entries_about(sqlite_world, personas.ELDER.person_id)
+    citizen = client_for(sqlite_world)
+    login_citizen(citizen, personas.CITIZEN.person_id)
+    assert citizen.get(f"/fhir/Patient?identifier={personas.ELDER.person_id}").status_code == 403
+    after = _entries_about(sqlite_world, personas.ELDER.person_id)
+    assert after[len(before) :] == [(personas.CITIZEN.person_id, "patient.demographics", "denied")]
+
+
+def test_health_care_staff_cannot_use_a_social_care_relation(sqlite_world: Database) -> None:
+    """Ingrid has home care from the municipality; that grounds no health-care access."""
+    from samvard.access.models import CareRelation
+    from samvard.identity.models import Person
+
+    with sqlite_world.sessions.begin() as session:
+        elder = session.scalar(select(Person).where(Person.person_id == personas.ELDER.person_id))
+        assert elder is not None
+        for relation in session.scalars(
+            select(CareRelation).where(CareRelation.person_id == elder.id)
+        ):
+            if relation.kind == "care":
+                session.delete(relation)
+    care_staff = client_for(sqlite_world)
+    login_staff(care_staff, personas.CARE_STAFF.hsa_id, personas.HOME_CARE_UNIT)
+    assert care_staff.get(f"/api/v1/patients/{personas.ELDER.person_id}").status_code == 200
+    nurse = client_for(sqlite_world)
+    login_staff(nurse, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
+    assert nurse.get(f"/api/v1/patients/{personas.ELDER.person_id}").status_code == 403

@@ -280,3 +280,53 @@ def test_application_log_holds_no_personal_identifiers(
     assert "/api/v1/patients/" in logged
     assert personas.CITIZEN.person_id not in logged
     assert personas.CITIZEN.person_id[2:] not in logged
+
+
+def test_unexpected_error_keeps_security_headers_and_logs_no_parameters(
+    sqlite_world: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = client_for(sqlite_world)
+    login_citizen(client, personas.CITIZEN.person_id)
+    with sqlite_world.engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TRIGGER audit_broken BEFORE INSERT ON audit_entry "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
+        )
+    with caplog.at_level(logging.INFO):
+        response = client.get("/mina-sidor/vem-har-last")
+    assert response.status_code == 500
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-request-id"] in response.text
+    logged = "\n".join(r.getMessage() + str(r.exc_info or "") for r in caplog.records)
+    assert "IntegrityError" in logged
+    assert personas.CITIZEN.person_id not in logged
+
+
+def test_test_logins_are_off_unless_asked_for() -> None:
+    assert Settings(_env_file=None).test_logins is False  # type: ignore[call-arg]
+
+
+def test_a_foreign_odd_cookie_does_not_break_csrf(client: TestClient) -> None:
+    token = csrf(client)
+    ours = client.cookies[f"__Host-{CSRF_COOKIE}"]
+    client.cookies.clear()
+    response = client.post(
+        "/login/test",
+        data={"personnummer": personas.CITIZEN.person_id, "csrf_token": token},
+        headers={"cookie": f'consent={{"analytics":true}}; __Host-{CSRF_COOKIE}={ours}'},
+    )
+    assert response.status_code == 303
+
+
+def test_client_cannot_choose_the_request_id(client: TestClient) -> None:
+    response = client.get("/", headers={"X-Request-ID": "chosen-by-client-123"})
+    assert response.headers["x-request-id"] != "chosen-by-client-123"
+
+
+def test_bad_session_cookie_is_deleted_as_a_secure_host_cookie(client: TestClient) -> None:
+    client.cookies.set(SESSION, "forged.value")
+    response = client.get("/mina-sidor")
+    deletion = next(c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION))
+    assert "secure" in deletion.lower() and "max-age=0" in deletion.lower()

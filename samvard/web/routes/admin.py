@@ -13,7 +13,7 @@ from samvard.core.db import utcnow
 from samvard.directory import actions, queries
 from samvard.directory.hsaid import InvalidHsaId
 from samvard.directory.models import UNIT_KINDS
-from samvard.web.deps import Csrf, Db, Login, StaffAtUnit
+from samvard.web.deps import Csrf, Db, Login, PathId, StaffAtUnit
 from samvard.web.errors import WebError
 from samvard.web.templating import render
 
@@ -66,7 +66,7 @@ def region_page(
 
 
 @router.get("/katalog/enhet/{unit_id}", response_class=HTMLResponse)
-def unit_page(request: Request, db: Db, login: StaffAtUnit, unit_id: int) -> HTMLResponse:
+def unit_page(request: Request, db: Db, login: StaffAtUnit, unit_id: PathId) -> HTMLResponse:
     """One unit and everyone assigned to it."""
     _admin(db, login)
     unit = queries.get_unit(db, unit_id)

@@ -21,14 +21,14 @@ from samvard.fhir.systems import HSA_ID, PERSONNUMMER, RESERVNUMMER, SAMORDNINGS
 from samvard.identity.models import Person
 from samvard.identity.numbers import InvalidPersonId, parse_person_id
 from samvard.identity.queries import get_person, get_person_by_person_id
-from samvard.web.deps import Db, Login, OptionalLogin
+from samvard.web.deps import Db, Login, OptionalLogin, PathId
 from samvard.web.errors import LoginRequired, WebError
 from samvard.web.routes.staff import care_purpose, check_lookup, may_see_protected
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
 PERSON_SYSTEMS = {PERSONNUMMER, SAMORDNINGSNUMMER, RESERVNUMMER}
-_PATIENT_REF = re.compile(r"^(?:Patient/)?(\d+)$")
+_PATIENT_REF = re.compile(r"^(?:Patient/)?(\d{1,9})$")
 
 
 def _fhir(resource: Resource, status: int = 200) -> JSONResponse:
@@ -86,7 +86,7 @@ def _patient_json(db: Db, login: Login, person: Person) -> Resource:
 
 
 @router.get("/Patient/{patient_id}")
-def read_patient(db: Db, login: OptionalLogin, patient_id: int) -> JSONResponse:
+def read_patient(db: Db, login: OptionalLogin, patient_id: PathId) -> JSONResponse:
     """One Patient, as far as the access policy allows."""
     current = _login(login)
     person = get_person(db, patient_id)
@@ -153,11 +153,11 @@ def read_organization(db: Db, login: OptionalLogin, org_id: str) -> JSONResponse
     """A care giver (`cg-N`) or a unit (`unit-N`)."""
     _directory(db, login)
     kind, _, number = org_id.partition("-")
-    if number.isdigit() and kind == "cg":
+    if number.isdigit() and len(number) <= 9 and kind == "cg":
         care_giver = directory.get_care_giver(db, int(number))
         if care_giver is not None:
             return _fhir(mapping.organization_resource(care_giver))
-    if number.isdigit() and kind == "unit":
+    if number.isdigit() and len(number) <= 9 and kind == "unit":
         unit = directory.get_unit(db, int(number))
         if unit is not None:
             return _fhir(mapping.unit_organization_resource(unit))
@@ -193,7 +193,7 @@ def _hsa_value(identifier: str) -> str:
 
 
 @router.get("/Practitioner/{staff_id}")
-def read_practitioner(db: Db, login: OptionalLogin, staff_id: int) -> JSONResponse:
+def read_practitioner(db: Db, login: OptionalLogin, staff_id: PathId) -> JSONResponse:
     """One Practitioner (member of staff)."""
     _directory(db, login, InfoSet.STAFF_DIRECTORY)
     staff = directory.get_staff(db, staff_id)
@@ -221,7 +221,7 @@ def search_practitioner_role(
     request: Request,
     db: Db,
     login: OptionalLogin,
-    practitioner: Annotated[str, Query(pattern=r"^(Practitioner/)?\d+$")],
+    practitioner: Annotated[str, Query(pattern=r"^(Practitioner/)?\d{1,9}$")],
 ) -> JSONResponse:
     """PractitionerRole?practitioner=Practitioner/N: the staff member's assignments."""
     _only_params(request, {"practitioner"})
@@ -248,26 +248,29 @@ def search_audit_events(
     current = _login(login)
     match = _PATIENT_REF.match(patient)
     person = get_person(db, int(match.group(1))) if match else None
+    query = _audit_query(db, current, person)  # decided before revealing existence
     if person is None:
         raise WebError(404, "not_found", "Patienten finns inte.")
-    query = select(AuditEntry).where(AuditEntry.patient_id == person.person_id)
-    query = _restrict_audit(db, current, person, query)
+    query = query.where(AuditEntry.patient_id == person.person_id)
     entries = db.scalars(query.order_by(AuditEntry.seq.desc()).limit(count)).all()
     return _bundle(request, [mapping.audit_event_resource(e) for e in entries])
 
 
-def _restrict_audit(db: Db, login: Login, person: Person, query: Any) -> Any:
+def _audit_query(db: Db, login: Login, person: Person | None) -> Any:
     actor = login.actor
+    patient_pk = person.id if person else None
+    query = select(AuditEntry)
     if actor.kind is ActorKind.CITIZEN:
-        check_own(db, actor=actor, info=InfoSet.ACCESS_LOG, patient_pk=person.id)
+        own = AccessRequest(
+            actor=actor, info=InfoSet.ACCESS_LOG, purpose=Purpose.OWN_RECORDS, patient_pk=patient_pk
+        )
+        check(db, own)
         # The same view as "Vem har läst om mig?": accesses by others.
         return query.where(AuditEntry.actor_id != actor.id)
-    check(
-        db,
-        AccessRequest(
-            actor=actor, info=InfoSet.AUDIT_REVIEW, purpose=Purpose.LOG_REVIEW, patient_pk=person.id
-        ),
+    review = AccessRequest(
+        actor=actor, info=InfoSet.AUDIT_REVIEW, purpose=Purpose.LOG_REVIEW, patient_pk=patient_pk
     )
+    check(db, review)
     # A reviewer sees the log of their own care giver only.
     assert login.assignment is not None
     assert login.assignment.role is Role.LOG_REVIEWER

@@ -13,7 +13,7 @@ from samvard.directory import queries as directory
 from samvard.identity.numbers import InvalidPersonId, parse_person_id
 from samvard.reference.loaders import test_personnummer, test_samordningsnummer
 from samvard.web import sessions
-from samvard.web.deps import Csrf, Db, OptionalLogin, StaffLogin, settings_of
+from samvard.web.deps import Csrf, Db, FormId, OptionalLogin, StaffLogin, settings_of
 from samvard.web.errors import WebError
 from samvard.web.templating import render
 
@@ -106,9 +106,7 @@ def choose_unit_page(request: Request, db: Db, login: StaffLogin) -> HTMLRespons
 
 
 @router.post("/personal/enhet", dependencies=[Csrf])
-def choose_unit(
-    request: Request, db: Db, login: StaffLogin, assignment_id: Annotated[int, Form()]
-) -> Response:
+def choose_unit(request: Request, db: Db, login: StaffLogin, assignment_id: FormId) -> Response:
     """Bind the session to the chosen assignment."""
     assert login.staff is not None
     active = directory.list_assignments(db, staff_id=login.staff.id, active_on=utcnow().date())

@@ -15,7 +15,7 @@ from samvard.directory.models import Role
 from samvard.identity.models import Person
 from samvard.identity.numbers import InvalidPersonId, parse_person_id
 from samvard.identity.queries import get_person, get_person_by_person_id
-from samvard.web.deps import Csrf, Db, Login, StaffAtUnit
+from samvard.web.deps import Csrf, Db, Login, PathId, StaffAtUnit
 from samvard.web.errors import WebError
 from samvard.web.templating import render
 
@@ -81,7 +81,7 @@ def find_patient(
 
 
 @router.get("/personal/patient/{person_pk}", response_class=HTMLResponse)
-def patient_page(request: Request, db: Db, login: StaffAtUnit, person_pk: int) -> HTMLResponse:
+def patient_page(request: Request, db: Db, login: StaffAtUnit, person_pk: PathId) -> HTMLResponse:
     """One patient's details, as far as the policy allows."""
     person = get_person(db, person_pk)
     if person is None:
