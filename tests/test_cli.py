@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from samvard.core import audit
 from samvard.core.db import make_engine, make_session_factory
@@ -38,23 +39,27 @@ def test_production_mode_with_test_logins_refuses_to_start(tmp_path: Path) -> No
     assert "Refusing to start" in result.stderr and "test logins" in result.stderr
 
 
-def test_migrate_then_audit_verify(tmp_path: Path) -> None:
-    env = {"SAMVARD_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+def _migrated_with_entries(env: dict[str, str], count: int) -> Engine:
+    """`samvard migrate` as a process, then `count` audit entries."""
     assert run(["migrate"], env).returncode == 0
     engine = make_engine(env["SAMVARD_DATABASE_URL"])
     with make_session_factory(engine).begin() as session:
-        for n in range(5):
-            audit.append(
-                session,
-                audit.AuditRecord(
-                    actor_kind="system",
-                    actor_id="cli-test",
-                    action="read",
-                    resource="x",
-                    outcome="allowed",
-                    reason=f"r{n}",
-                ),
+        for n in range(count):
+            record = audit.AuditRecord(
+                actor_kind="system",
+                actor_id="cli-test",
+                action="read",
+                resource="x",
+                outcome="allowed",
+                reason=f"r{n}",
             )
+            audit.append(session, record)
+    return engine
+
+
+def test_migrate_then_audit_verify(tmp_path: Path) -> None:
+    env = {"SAMVARD_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+    engine = _migrated_with_entries(env, 5)
     ok = run(["audit", "verify"], env)
     assert ok.returncode == 0 and "5 entries verified" in ok.stdout
     with engine.begin() as conn:
@@ -68,21 +73,7 @@ def test_migrate_then_audit_verify(tmp_path: Path) -> None:
 def test_anchor_detects_a_cut_off_tail(tmp_path: Path) -> None:
     env = {"SAMVARD_DATABASE_URL": f"sqlite:///{tmp_path}/anchor.db"}
     anchor = tmp_path / "anchor.json"
-    run(["migrate"], env)
-    engine = make_engine(env["SAMVARD_DATABASE_URL"])
-    with make_session_factory(engine).begin() as session:
-        for n in range(4):
-            audit.append(
-                session,
-                audit.AuditRecord(
-                    actor_kind="system",
-                    actor_id="cli-test",
-                    action="read",
-                    resource="x",
-                    outcome="allowed",
-                    reason=f"r{n}",
-                ),
-            )
+    engine = _migrated_with_entries(env, 4)
     assert run(["audit", "verify", "--anchor", str(anchor)], env).returncode == 0
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP TRIGGER audit_entry_no_delete")
