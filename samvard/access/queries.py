@@ -13,17 +13,20 @@ from samvard.directory.models import CareGiver, Staff, Unit
 from samvard.identity.models import Person
 
 
-def list_unit_patients(session: Session, *, unit_id: int, limit: int = 200) -> list[Person]:
-    """People with an active relation to a unit, by family name."""
+def list_unit_patients(
+    session: Session, *, unit_id: int, limit: int = 50, offset: int = 0
+) -> tuple[list[Person], int]:
+    """A page of the people with an active relation to a unit, by name, and their number."""
+    active = (CareRelation.unit_id == unit_id, CareRelation.ended_at.is_(None))
+    total = session.scalar(select(func.count(func.distinct(CareRelation.person_id))).where(*active))
     query = (
         select(Person)
-        .join(CareRelation, CareRelation.person_id == Person.id)
-        .where(CareRelation.unit_id == unit_id, CareRelation.ended_at.is_(None))
+        .where(Person.id.in_(select(CareRelation.person_id).where(*active)))
         .order_by(Person.family_name, Person.given_name, Person.id)
-        .distinct()
         .limit(limit)
+        .offset(offset)
     )
-    return list(session.scalars(query))
+    return list(session.scalars(query)), int(total or 0)
 
 
 @dataclass(frozen=True)

@@ -209,3 +209,20 @@ def test_health_care_staff_cannot_use_a_social_care_relation(sqlite_world: Datab
     nurse = client_for(sqlite_world)
     login_staff(nurse, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
     assert nurse.get(f"/api/v1/patients/{personas.ELDER.person_id}").status_code == 403
+
+
+def test_unit_patient_list_pages_are_disjoint_and_counted(sqlite_world: Database) -> None:
+    from samvard.access.queries import list_unit_patients
+
+    with sqlite_world.sessions() as session:
+        unit = session.scalar(select(Unit).where(Unit.hsa_id == personas.VARDCENTRAL_UNIT))
+        assert unit is not None
+        everyone, total = list_unit_patients(session, unit_id=unit.id, limit=10_000)
+        first, _ = list_unit_patients(session, unit_id=unit.id, limit=2)
+        second, _ = list_unit_patients(session, unit_id=unit.id, limit=2, offset=2)
+    assert total == len(everyone) >= 4
+    assert [p.id for p in first + second] == [p.id for p in everyone[:4]]
+    nurse = client_for(sqlite_world)
+    login_staff(nurse, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
+    assert f"({total})" in nurse.get("/personal").text
+    assert nurse.get("/personal?sida=0").status_code == 422

@@ -20,6 +20,7 @@ from samvard.web.errors import WebError
 from samvard.web.templating import render
 
 router = APIRouter()
+PATIENTS_PER_PAGE = 50
 
 
 def care_purpose(login: Login) -> Purpose:
@@ -46,10 +47,15 @@ def check_lookup(db: Db, login: Login, person: Person | None) -> None:
 
 
 @router.get("/personal", response_class=HTMLResponse)
-def staff_home(request: Request, db: Db, login: StaffAtUnit) -> HTMLResponse:
-    """The unit's start page, with its patients when the role may see them."""
+def staff_home(
+    request: Request, db: Db, login: StaffAtUnit, sida: Annotated[int, Query(ge=1, le=10_000)] = 1
+) -> HTMLResponse:
+    """The unit's start page, with a page of its patients when the role may see them.
+
+    Paged because every name shown is logged as an access to that patient.
+    """
     assert login.assignment is not None
-    patients = None
+    patients, total = None, 0
     if login.assignment.role in (Role.CLINICIAN, Role.CARE_STAFF):
         unit_id = login.assignment.unit_id
         listing = AccessRequest(
@@ -59,9 +65,14 @@ def staff_home(request: Request, db: Db, login: StaffAtUnit) -> HTMLResponse:
             unit_id=unit_id,
         )
         decision = check(db, listing)
-        patients = list_unit_patients(db, unit_id=unit_id)
+        offset = (sida - 1) * PATIENTS_PER_PAGE
+        patients, total = list_unit_patients(
+            db, unit_id=unit_id, limit=PATIENTS_PER_PAGE, offset=offset
+        )
         record_shown(db, listing, decision, patients)
-    return render(request, "staff_home.html", {"patients": patients})
+    pages = max(1, -(-total // PATIENTS_PER_PAGE))
+    context = {"patients": patients, "total": total, "page": sida, "pages": pages}
+    return render(request, "staff_home.html", context)
 
 
 @router.post("/personal/sok", dependencies=[Csrf])
