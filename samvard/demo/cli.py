@@ -92,7 +92,15 @@ def _has_data(session: Session) -> bool:
 
 
 def _progress(stage: str, done: int, total: int) -> None:
-    click.echo(f"  {STAGES.get(stage, stage)}: {done}/{total}", err=True)
+    click.echo(progress_line(STAGES.get(stage, stage), done, total), err=True)
+
+
+def progress_line(label: str, done: int, total: int, width: int = 24) -> str:
+    """One line of a progress bar: label, bar, percentage and counts."""
+    share = done / total if total else 1.0
+    filled = round(width * share)
+    bar = "#" * filled + "-" * (width - filled)
+    return f"  [{bar}] {share:4.0%}  {label}: {done}/{total}"
 
 
 def _print_summary(summary: DemoSummary, seed: int, seconds: float) -> None:

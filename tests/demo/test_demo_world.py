@@ -324,3 +324,10 @@ def test_cli_refuses_a_missing_schema_and_bad_counts(tmp_path: Path) -> None:
     bad = CliRunner().invoke(command, ["--citizens", "1", "--database-url", url])
     assert bad.exit_code == 2
     assert "--citizens" in bad.output
+
+
+def test_progress_line_draws_a_bar() -> None:
+    from samvard.demo.cli import progress_line
+
+    assert progress_line("Invånare", 5, 10, width=10) == "  [#####-----]  50%  Invånare: 5/10"
+    assert progress_line("Klart", 0, 0, width=4) == "  [####] 100%  Klart: 0/0"
