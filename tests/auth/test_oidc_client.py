@@ -40,7 +40,7 @@ REDIRECT_URI = "http://127.0.0.1:9/auth/oidc/callback"  # never contacted
 PNR_CLAIM = "https://id.oidc.se/claim/personalIdentityNumber"
 HSAID_CLAIM = "https://id.oidc.se/claim/hsaid"
 # From Skatteverket's list of official test personnummer
-# (shared/reference/skatteverket_testpersonnummer.csv).
+# (samvard/reference/data/skatteverket_testpersonnummer.csv).
 TEST_PNR = "198112102390"
 USERS = [
     {"sub": "citizen-1", "claims": {PNR_CLAIM: TEST_PNR, "name": "Test Testsson"}},

@@ -41,7 +41,7 @@ from samvard.fhir.mapping import (
 )
 from samvard.identity.models import Person
 
-# Skatteverket's official test numbers (../shared/reference, rows 1 and 2 / row 1).
+# Skatteverket's official test numbers (samvard/reference/data, rows 1 and 2 / row 1).
 PNR_WOMAN = "189001019802"
 PNR_MAN = "189001029819"
 SAMORDNINGSNUMMER = "191401682396"

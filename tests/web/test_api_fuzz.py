@@ -39,6 +39,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from samvard.demo import personas
+from samvard.reference import loaders
 from samvard.web.app import create_app
 from samvard.web.security import SESSION_COOKIE, cookie_name
 from tests.conftest import make_settings
@@ -100,6 +101,7 @@ OPERATIONS = _operations()
 # the demo world (reachable, protected, without a care relation to the nurse's unit), other
 # spellings of them, and a valid number of nobody; that takes it past validation into lookup,
 # access control and protected identity.
+DEMO_PERSON_IDS = {p.person_id for p in personas.CITIZENS}
 KNOWN_PERSON_IDS = [
     personas.CITIZEN.person_id,
     personas.PROTECTED_CITIZEN.person_id,
@@ -109,7 +111,8 @@ KNOWN_PERSON_IDS = [
     "19850302-2389",
     "850302-2389",
     "8503022389",
-    "191212121212",
+    # Another official test number: valid, and most likely nobody in the small test world.
+    next(n for n in reversed(loaders.test_personnummer()) if n not in DEMO_PERSON_IDS),
 ]
 
 
