@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from samvard.access.guard import AccessDenied
 from samvard.web.errors import LoginRequired, RequestTooLarge, WebError
-from samvard.web.security import SESSION_COOKIE, cookie_name
+from samvard.web.security import SESSION_COOKIE, expire_cookie
 from samvard.web.templating import render
 
 log = logging.getLogger("samvard.web")
@@ -77,14 +77,7 @@ async def _web_error(request: Request, exc: Exception) -> Response:
     response = error_response(request, exc.status, exc.code, exc.message)
     if exc.code == "bad_session_cookie":
         settings = request.app.state.settings
-        # Browsers ignore a __Host- cookie deletion that is not itself Secure.
-        response.delete_cookie(
-            cookie_name(settings, SESSION_COOKIE),
-            path="/",
-            secure=settings.cookie_secure,
-            httponly=True,
-            samesite="lax",
-        )
+        expire_cookie(response, settings, SESSION_COOKIE)
     return response
 
 

@@ -7,6 +7,7 @@ import secrets
 from hashlib import sha256
 
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from starlette.responses import Response
 
 from samvard.core.config import Settings
 
@@ -67,3 +68,30 @@ class Signer:
 def new_csrf_cookie() -> str:
     """A fresh random CSRF cookie value."""
     return secrets.token_urlsafe(24)
+
+
+def set_cookie(
+    response: Response, settings: Settings, base: str, value: str, *, max_age: int | None = None
+) -> None:
+    """Set one of our cookies with the flags every one of them carries."""
+    response.set_cookie(
+        cookie_name(settings, base),
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+    )
+
+
+def expire_cookie(response: Response, settings: Settings, base: str) -> None:
+    """Delete one of our cookies; the same flags, since browsers ignore a non-Secure
+    deletion of a __Host- cookie."""
+    response.delete_cookie(
+        cookie_name(settings, base),
+        path="/",
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+    )

@@ -11,7 +11,13 @@ from samvard.directory.models import Staff
 from samvard.identity.actions import ensure_person
 from samvard.identity.numbers import PersonId
 from samvard.web.deps import settings_of, signer_of
-from samvard.web.security import CSRF_COOKIE, SESSION_COOKIE, cookie_name, new_csrf_cookie
+from samvard.web.security import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    expire_cookie,
+    new_csrf_cookie,
+    set_cookie,
+)
 
 
 def login_citizen(
@@ -40,35 +46,14 @@ def login_staff(request: Request, db: Session, *, staff: Staff, method: str) -> 
 def _with_session(request: Request, response: Response, token: str) -> Response:
     settings = settings_of(request)
     signed = signer_of(request).sign_session(token)
-    secure = settings.cookie_secure
-    response.set_cookie(
-        cookie_name(settings, SESSION_COOKIE),
-        signed,
-        path="/",
-        httponly=True,
-        secure=secure,
-        samesite="lax",
-    )
+    set_cookie(response, settings, SESSION_COOKIE, signed)
     # A new CSRF secret at login, so a token seen before login is worthless after it.
-    response.set_cookie(
-        cookie_name(settings, CSRF_COOKIE),
-        new_csrf_cookie(),
-        path="/",
-        httponly=True,
-        secure=secure,
-        samesite="lax",
-    )
+    set_cookie(response, settings, CSRF_COOKIE, new_csrf_cookie())
     return response
 
 
 def clear(request: Request, response: Response) -> Response:
     """Remove the session cookie."""
     settings = settings_of(request)
-    response.delete_cookie(
-        cookie_name(settings, SESSION_COOKIE),
-        path="/",
-        secure=settings.cookie_secure,
-        httponly=True,
-        samesite="lax",
-    )
+    expire_cookie(response, settings, SESSION_COOKIE)
     return response

@@ -15,7 +15,7 @@ from samvard.identity.numbers import InvalidPersonId, parse_person_id
 from samvard.web import sessions
 from samvard.web.deps import Db, settings_of, signer_of
 from samvard.web.errors import WebError
-from samvard.web.security import OIDC_COOKIE, OIDC_MAX_AGE, cookie_name
+from samvard.web.security import OIDC_COOKIE, OIDC_MAX_AGE, cookie_name, expire_cookie, set_cookie
 
 router = APIRouter()
 log = logging.getLogger("samvard.oidc")
@@ -60,15 +60,7 @@ async def _begin(request: Request, audience: Audience) -> Response:
     response = RedirectResponse(url, status_code=303)
     settings = settings_of(request)
     value = signer_of(request).sign_oidc({**pending.to_dict(), "audience": audience})
-    response.set_cookie(
-        cookie_name(settings, OIDC_COOKIE),
-        value,
-        max_age=OIDC_MAX_AGE,
-        path="/",
-        httponly=True,
-        secure=settings.cookie_secure,
-        samesite="lax",
-    )
+    set_cookie(response, settings, OIDC_COOKIE, value, max_age=OIDC_MAX_AGE)
     return response
 
 
@@ -92,13 +84,7 @@ async def _complete(request: Request, audience: Audience) -> dict[str, object]:
 
 def _clear_pending(request: Request, response: Response) -> Response:
     settings = settings_of(request)
-    response.delete_cookie(
-        cookie_name(settings, OIDC_COOKIE),
-        path="/",
-        secure=settings.cookie_secure,
-        httponly=True,
-        samesite="lax",
-    )
+    expire_cookie(response, settings, OIDC_COOKIE)
     return response
 
 
