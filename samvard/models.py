@@ -9,7 +9,10 @@ import samvard.access.models
 import samvard.auth.models
 import samvard.core.audit
 import samvard.directory.models
-import samvard.identity.models  # noqa: F401 - imported for their tables
+import samvard.identity.models
+import samvard.logreview.models
+import samvard.records.models
+import samvard.sharing.models  # noqa: F401 - imported for their tables
 from samvard.core.db import Base
 
 metadata = Base.metadata

@@ -7,6 +7,9 @@ transaction on `AccessDenied` too, so denied attempts are never lost.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -27,6 +30,9 @@ from samvard.core.db import utcnow
 from samvard.directory.models import Assignment, Unit
 from samvard.identity.models import Person
 from samvard.identity.queries import get_person
+from samvard.sharing.policy import ground_for, is_blocked
+from samvard.sharing.queries import get_sharing_state
+from samvard.sharing.schemas import SharingState
 
 
 class AccessDenied(Exception):  # noqa: N818 - the domain word reads better than "Error"
@@ -40,10 +46,16 @@ class AccessDenied(Exception):  # noqa: N818 - the domain word reads better than
 _RELATION_KIND = {Purpose.CARE: "care", Purpose.SOCIAL_CARE: "social_care"}
 
 
-def check(session: Session, request: AccessRequest) -> Decision:
-    """Decide `request`, record it if it concerns personal data, raise if denied."""
+def check(
+    session: Session, request: AccessRequest, *, sharing: SharingState | None = None
+) -> Decision:
+    """Decide `request`, record it if it concerns personal data, raise if denied.
+
+    `sharing` is the patient's sharing state when it comes from elsewhere (a signed
+    statement from the consent service); otherwise it is read from this database.
+    """
     patient = get_person(session, request.patient_pk) if request.patient_pk else None
-    decision = decide(request, gather_facts(session, request, patient))
+    decision = decide(request, gather_facts(session, request, patient, sharing=sharing))
     # Personal data is always logged; so is every write, personal or not.
     if request.info.is_personal or request.action is Action.WRITE:
         audit.append(session, _record(request, decision, patient))
@@ -52,17 +64,48 @@ def check(session: Session, request: AccessRequest) -> Decision:
     return decision
 
 
-def gather_facts(session: Session, request: AccessRequest, patient: Person | None) -> Facts:
+def gather_facts(
+    session: Session,
+    request: AccessRequest,
+    patient: Person | None,
+    *,
+    sharing: SharingState | None = None,
+) -> Facts:
     """Read what the policy needs to know about actor, unit and patient."""
     actor = request.actor
     if actor is None or actor.kind is not ActorKind.STAFF:
         return Facts(patient_protected=bool(patient and patient.protected_identity))
-    return Facts(
+    facts = Facts(
         assignment_active=_assignment_active(session, actor),
         relation_at_unit=_has_relation(session, request, actor, whole_care_giver=False),
         relation_at_care_giver=_has_relation(session, request, actor, whole_care_giver=True),
         patient_protected=bool(patient and patient.protected_identity),
     )
+    if request.info.record_kind is None or request.source_hsaid is None or patient is None:
+        return facts
+    state = sharing or get_sharing_state(session, patient, now=utcnow())
+    return replace(facts, **sharing_facts(request, actor, state))
+
+
+def sharing_facts(request: AccessRequest, actor: Actor, state: SharingState) -> dict[str, Any]:
+    """Block and ground for reading the source's records (pure; see sharing.policy)."""
+    assert request.source_hsaid is not None
+    blocked = is_blocked(
+        state,
+        source_care_giver=request.source_hsaid,
+        source_unit=request.source_unit_hsaid,
+        reader_care_giver=actor.care_giver_hsaid or "",
+        reader_unit=actor.unit_hsaid,
+    )
+    ground = ground_for(
+        state,
+        reader_care_giver=actor.care_giver_hsaid or "",
+        reader_staff=actor.id,
+        reader_is_health_care=bool(actor.care_giver_kind and actor.care_giver_kind.is_health_care),
+        info_set=request.info.value,
+        now=state.as_of,
+    )
+    return {"source_blocked": blocked, "sharing_ground": ground.value if ground else None}
 
 
 def _assignment_active(session: Session, actor: Actor) -> bool:
@@ -116,7 +159,14 @@ def _record(
         purpose=request.purpose.value,
         outcome="allowed" if decision.allowed else "denied",
         reason=decision.reason,
+        source_hsaid=_foreign_source(request),
     )
+
+
+def _foreign_source(request: AccessRequest) -> str | None:
+    actor = request.actor
+    own = actor.care_giver_hsaid if actor else None
+    return request.source_hsaid if request.source_hsaid != own else None
 
 
 def check_own(session: Session, *, actor: Actor, info: InfoSet, patient_pk: int) -> Decision:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from samvard.access.schemas import (
     AccessRequest,
+    Action,
     Actor,
     ActorKind,
     Decision,
@@ -19,6 +20,7 @@ from samvard.access.schemas import (
     Purpose,
 )
 from samvard.directory.models import Role
+from samvard.records.models import RecordKind
 
 _PATIENT_INFO = {InfoSet.DEMOGRAPHICS, InfoSet.PROTECTED_DETAILS}
 _CARE_PURPOSE = {Role.CLINICIAN: Purpose.CARE, Role.CARE_STAFF: Purpose.SOCIAL_CARE}
@@ -51,7 +53,7 @@ def _decide_citizen(actor: Actor, request: AccessRequest) -> Decision:
     if (
         own
         and request.purpose is Purpose.OWN_RECORDS
-        and request.info in (_PATIENT_INFO | {InfoSet.ACCESS_LOG})
+        and request.info in (_PATIENT_INFO | {InfoSet.ACCESS_LOG, InfoSet.SHARING})
     ):
         return _allow("own_records", "Du läste dina egna uppgifter.")
     return _deny("not_own_records", "Invånare kan bara se sina egna uppgifter.")
@@ -111,6 +113,83 @@ def _decide_patient_info(actor: Actor, request: AccessRequest, facts: Facts) -> 
     return _allow(_relation_reason(purpose), _relation_text(purpose))
 
 
+def _decide_record(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    purpose = _CARE_PURPOSE.get(actor.role) if actor.role else None
+    if purpose is None or request.purpose is not purpose:
+        return _deny("no_care_role", "Din roll ger inte tillgång till journaluppgifter.")
+    if request.action is Action.WRITE:
+        return _decide_record_write(actor, request, facts, purpose)
+    return _decide_record_read(actor, request, facts, purpose)
+
+
+def _decide_record_read(
+    actor: Actor, request: AccessRequest, facts: Facts, purpose: Purpose
+) -> Decision:
+    if not facts.relation_at_care_giver:
+        return _deny("no_care_relation", "Det finns ingen vårdrelation eller omsorgsrelation.")
+    if facts.source_blocked:
+        return _deny("blocked", "Patienten har spärrat uppgifterna hos källan.")
+    own = request.source_hsaid is None or request.source_hsaid == actor.care_giver_hsaid
+    if own:
+        return _allow(_relation_reason(purpose), _relation_text(purpose))
+    if facts.sharing_ground is None:
+        return _deny(
+            "no_consent", "Patienten har inte samtyckt till att du tar del av uppgifterna."
+        )
+    return _allow(facts.sharing_ground, _GROUND_TEXT[facts.sharing_ground])
+
+
+def _decide_record_write(
+    actor: Actor, request: AccessRequest, facts: Facts, purpose: Purpose
+) -> Decision:
+    kind = request.info.record_kind
+    # Health care documents under HSL, social care under SoL/LSS: each writes its own.
+    allowed_kinds = _WRITABLE[purpose]
+    if kind not in allowed_kinds:
+        return _deny("wrong_record_kind", "Din roll får inte dokumentera den sortens uppgift.")
+    if not facts.relation_at_unit:
+        return _deny("no_care_relation", "Patienten har ingen relation till din enhet.")
+    return _allow("documentation", "Dokumentation vid den egna enheten.")
+
+
+_GROUND_TEXT = {
+    "consent": "Patienten har samtyckt till sammanhållen dokumentation.",
+    "presumed_consent": "Patienten kan inte ta ställning; antaget samtycke är registrerat.",
+    "child_without_capacity": "Barnet kan inte själv samtycka; samtycke krävs inte.",
+    "emergency_access": "Nödåtkomst: patientens samtycke kunde inte inhämtas.",
+}
+_HEALTH_KINDS = frozenset(RecordKind) - {RecordKind.SOCIAL_CARE}
+_WRITABLE = {
+    Purpose.CARE: _HEALTH_KINDS,
+    Purpose.SOCIAL_CARE: frozenset(
+        {RecordKind.NOTE, RecordKind.FUNCTIONAL, RecordKind.SOCIAL_CARE, RecordKind.CONTACT}
+    ),
+}
+_RECORD_INFO = {InfoSet.for_record(kind) for kind in RecordKind}
+
+
+def _decide_sharing(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    # Staff register a consent the patient gave them, or a presumed one; blocks and
+    # revocations are the patient's own (the actions refuse staff those).
+    purpose = _CARE_PURPOSE.get(actor.role) if actor.role else None
+    if purpose is None or request.purpose is not purpose:
+        return _deny("no_care_role", "Din roll ger inte tillgång till patientuppgifter.")
+    if not facts.relation_at_care_giver:
+        return _deny("no_care_relation", "Det finns ingen vårdrelation eller omsorgsrelation.")
+    return _allow(_relation_reason(purpose), _relation_text(purpose))
+
+
+def _decide_emergency(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    health_care = actor.care_giver_kind is not None and actor.care_giver_kind.is_health_care
+    if actor.role is not Role.CLINICIAN or not health_care:
+        return _deny(
+            "no_emergency_access", "Nödåtkomst finns bara för hälso- och sjukvårdspersonal."
+        )
+    if request.purpose is not Purpose.CARE or not facts.relation_at_care_giver:
+        return _deny("no_care_relation", "Det finns ingen vårdrelation.")
+    return _allow("emergency_access_opened", "Nödåtkomst öppnad med angivet skäl.")
+
+
 _StaffRule = Callable[[Actor, AccessRequest, Facts], Decision]
 # Which rule answers for which information set; an information set not listed is denied.
 _STAFF_RULES: dict[InfoSet, _StaffRule] = {
@@ -123,6 +202,9 @@ _STAFF_RULES: dict[InfoSet, _StaffRule] = {
     InfoSet.PATIENT_LOOKUP: _decide_patient_lookup,
     InfoSet.DEMOGRAPHICS: _decide_patient_info,
     InfoSet.PROTECTED_DETAILS: _decide_patient_info,
+    **dict.fromkeys(_RECORD_INFO, _decide_record),
+    InfoSet.SHARING: _decide_sharing,
+    InfoSet.EMERGENCY_ACCESS: _decide_emergency,
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from samvard.directory.models import CareGiverKind, Role
+from samvard.records.models import RecordKind
 
 
 class ActorKind(StrEnum):
@@ -28,11 +29,32 @@ class InfoSet(StrEnum):
     STAFF_DIRECTORY = "directory.staff"
     DIRECTORY_ADMIN = "directory.admin"
     AUDIT_REVIEW = "audit.review"
+    SHARING = "patient.sharing"
+    EMERGENCY_ACCESS = "patient.emergency_access"
+    RECORD_NOTE = "record.note"
+    RECORD_DIAGNOSIS = "record.diagnosis"
+    RECORD_CONTACT = "record.contact"
+    RECORD_MEDICATION = "record.medication"
+    RECORD_ALERT = "record.alert"
+    RECORD_LAB = "record.lab"
+    RECORD_FUNCTIONAL = "record.functional"
+    RECORD_SOCIAL_CARE = "record.social_care"
 
     @property
     def is_personal(self) -> bool:
         """Personal data is audited; the organisation directory is not."""
         return self not in (InfoSet.DIRECTORY, InfoSet.STAFF_DIRECTORY, InfoSet.DIRECTORY_ADMIN)
+
+    @property
+    def record_kind(self) -> RecordKind | None:
+        """The kind of record this information set holds (None for the others)."""
+        prefix, _, kind = self.value.partition(".")
+        return RecordKind(kind) if prefix == "record" else None
+
+    @classmethod
+    def for_record(cls, kind: RecordKind) -> InfoSet:
+        """The information set of records of `kind`."""
+        return cls(f"record.{kind.value}")
 
 
 class Purpose(StrEnum):
@@ -80,6 +102,9 @@ class AccessRequest:
     action: Action = Action.READ
     patient_pk: int | None = None
     unit_id: int | None = None
+    # Whose records: the care giver (and unit) that documented them, when it matters.
+    source_hsaid: str | None = None
+    source_unit_hsaid: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +115,10 @@ class Facts:
     relation_at_unit: bool = False
     relation_at_care_giver: bool = False
     patient_protected: bool = False
+    # Coordinated documentation: a block on the source, and the ground (consent, the
+    # rule for children, emergency access) that lets the actor read another's records.
+    source_blocked: bool = False
+    sharing_ground: str | None = None
 
 
 @dataclass(frozen=True)

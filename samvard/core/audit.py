@@ -61,6 +61,9 @@ class AuditEntry(Base):
     purpose: Mapped[str | None] = mapped_column(String(32))
     outcome: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(64))
+    # Whose information it was, when not the actor's own care giver: the producer of a
+    # record read across organisations (coordinated care documentation).
+    source_hsaid: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
@@ -94,6 +97,7 @@ class AuditRecord:
     care_giver_hsaid: str | None = None
     patient_id: str | None = None
     purpose: str | None = None
+    source_hsaid: str | None = None
 
 
 _RECORD_FIELDS = tuple(f.name for f in fields(AuditRecord))
@@ -126,16 +130,23 @@ _HASHED_FIELDS = (
     "reason",
     "prev_hash",
 )
+# Fields added after the chain's first version: hashed only when set, so entries written
+# before they existed keep their hashes.
+_OPTIONAL_HASHED_FIELDS = ("source_hsaid",)
 
 
 def entry_hash(entry: AuditEntry) -> str:
     """SHA-256 over a canonical JSON form of every field but the hash itself."""
-    return hash_values({name: getattr(entry, name) for name in _HASHED_FIELDS})
+    names = _HASHED_FIELDS + _OPTIONAL_HASHED_FIELDS
+    return hash_values({name: getattr(entry, name) for name in names})
 
 
 def hash_values(values: Mapping[str, Any]) -> str:
     """The hash of an entry given as a mapping of its hashed fields."""
     canonical_values = {name: values[name] for name in _HASHED_FIELDS}
+    for name in _OPTIONAL_HASHED_FIELDS:
+        if values.get(name) is not None:
+            canonical_values[name] = values[name]
     canonical_values["recorded_at"] = values["recorded_at"].isoformat(timespec="microseconds")
     canonical = json.dumps(
         canonical_values, sort_keys=True, separators=(",", ":"), ensure_ascii=False

@@ -7,7 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from samvard.access.policy import decide
-from samvard.access.schemas import AccessRequest, Actor, ActorKind, Facts, InfoSet, Purpose
+from samvard.access.schemas import (
+    AccessRequest,
+    Action,
+    Actor,
+    ActorKind,
+    Facts,
+    InfoSet,
+    Purpose,
+)
 from samvard.directory.models import CareGiverKind, Role
 
 CITIZEN = Actor(kind=ActorKind.CITIZEN, id="189001019802", person_pk=1)
@@ -379,7 +387,12 @@ def reference_allows(request: AccessRequest, facts: Facts) -> bool:
             and request.patient_pk == a.person_pk
             and request.purpose == Purpose.OWN_RECORDS
             and request.info
-            in (InfoSet.DEMOGRAPHICS, InfoSet.PROTECTED_DETAILS, InfoSet.ACCESS_LOG)
+            in (
+                InfoSet.DEMOGRAPHICS,
+                InfoSet.PROTECTED_DETAILS,
+                InfoSet.ACCESS_LOG,
+                InfoSet.SHARING,
+            )
         )
     if a.kind != ActorKind.STAFF or a.role is None or not facts.assignment_active:
         return False
@@ -391,9 +404,37 @@ def reference_allows(request: AccessRequest, facts: Facts) -> bool:
     }
     if (request.info, None, None) in grants or (request.info, a.role, request.purpose) in grants:
         return True
+    if request.info == InfoSet.EMERGENCY_ACCESS:
+        return (
+            a.role == Role.CLINICIAN
+            and a.care_giver_kind in (CareGiverKind.REGION, CareGiverKind.PRIVATE)
+            and request.purpose == Purpose.CARE
+            and facts.relation_at_care_giver
+        )
     care = {(Role.CLINICIAN, Purpose.CARE), (Role.CARE_STAFF, Purpose.SOCIAL_CARE)}
     if (a.role, request.purpose) not in care:
         return False
+    if request.info == InfoSet.SHARING:
+        return facts.relation_at_care_giver
+    if request.info.value.startswith("record.") and request.action == Action.WRITE:
+        social_care_writes = {
+            "record.note",
+            "record.functional",
+            "record.social_care",
+            "record.contact",
+        }
+        if a.role == Role.CARE_STAFF and request.info.value not in social_care_writes:
+            return False
+        if a.role == Role.CLINICIAN and request.info == InfoSet.RECORD_SOCIAL_CARE:
+            return False
+        return facts.relation_at_unit
+    if request.info.value.startswith("record."):
+        own = request.source_hsaid in (None, a.care_giver_hsaid)
+        return (
+            facts.relation_at_care_giver
+            and not facts.source_blocked
+            and (own or facts.sharing_ground is not None)
+        )
     if request.info in (InfoSet.PATIENT_LIST, InfoSet.PATIENT_LOOKUP):
         return request.unit_id is not None and request.unit_id == a.unit_id
     if request.info == InfoSet.DEMOGRAPHICS:
@@ -421,6 +462,8 @@ actors = st.one_of(
         role=st.sampled_from([None, *Role]),
         unit_id=st.sampled_from([None, 10, 11]),
         care_giver_id=st.just(3),
+        care_giver_hsaid=st.just("SE2321000016-A"),
+        care_giver_kind=st.sampled_from([None, *CareGiverKind]),
     ),
 )
 requests = st.builds(
@@ -430,6 +473,8 @@ requests = st.builds(
     purpose=st.sampled_from(Purpose),
     patient_pk=st.sampled_from([None, 1, 2]),
     unit_id=st.sampled_from([None, 10, 11]),
+    action=st.sampled_from(Action),
+    source_hsaid=st.sampled_from([None, "SE2321000016-A", "SE2120001801-B"]),
 )
 facts = st.builds(
     Facts,
@@ -437,6 +482,10 @@ facts = st.builds(
     relation_at_unit=st.booleans(),
     relation_at_care_giver=st.booleans(),
     patient_protected=st.booleans(),
+    source_blocked=st.booleans(),
+    sharing_ground=st.sampled_from(
+        [None, "consent", "presumed_consent", "child_without_capacity", "emergency_access"]
+    ),
 )
 
 
@@ -458,5 +507,11 @@ def test_denied_unless_a_named_ground_allows(request: AccessRequest, facts: Fact
         "unit_patient_list",
         "care_relation",
         "social_care_relation",
+        "documentation",
+        "emergency_access_opened",
+        "consent",
+        "presumed_consent",
+        "child_without_capacity",
+        "emergency_access",
     }
     assert decision.allowed == (decision.reason in grounds)

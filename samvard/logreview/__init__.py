@@ -1,0 +1,1 @@
+"""Systematic review of access logs (logguppföljning): triggers, sampling, outcomes."""

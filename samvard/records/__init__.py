@@ -1,0 +1,1 @@
+"""Records that care givers and social-care givers document, labelled for sharing."""
