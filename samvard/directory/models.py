@@ -110,6 +110,9 @@ class Staff(Base):
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
     profession: Mapped[Profession] = mapped_column(str_enum(Profession))
+    # The staff member's own personnummer (from the e-service card), so log review can
+    # find staff reading their own or a relative's record. Optional in the directory.
+    person_number: Mapped[str | None] = mapped_column(String(16))
 
     @property
     def display_name(self) -> str:

@@ -68,6 +68,4 @@ class CoordinatedAnswer:
     @property
     def complete(self) -> bool:
         """True when every source either answered or said it holds nothing."""
-        return all(
-            s.status in (SourceStatus.ANSWERED, SourceStatus.NO_DATA) for s in self.sources
-        )
+        return all(s.status in (SourceStatus.ANSWERED, SourceStatus.NO_DATA) for s in self.sources)

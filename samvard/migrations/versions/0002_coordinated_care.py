@@ -141,11 +141,14 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_record_person_kind", ["person_id", "kind"], unique=False)
 
+    op.add_column("staff", sa.Column("person_number", sa.String(length=16), nullable=True))
     # A plain ALTER: a batch (copy-and-move) rebuild would drop the append-only triggers.
     op.add_column("audit_entry", sa.Column("source_hsaid", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("staff", schema=None) as batch_op:
+        batch_op.drop_column("person_number")
     op.drop_column("audit_entry", "source_hsaid")
 
     with op.batch_alter_table("record", schema=None) as batch_op:
