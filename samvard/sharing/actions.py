@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from samvard.access.guard import check
@@ -225,27 +227,25 @@ def index_engagement(
     unit_hsaid: str,
     info_set: RecordKind,
     node_id: str,
-) -> Engagement:
-    """Note in the engagement index that this unit holds `info_set` about the person."""
-    row = session.scalar(
-        select(Engagement).where(
-            Engagement.person_id == person_id,
-            Engagement.unit_hsaid == unit_hsaid,
-            Engagement.info_set == info_set,
-        )
+) -> None:
+    """Note in the engagement index that this unit holds `info_set` about the person.
+
+    An upsert in one statement: two records written at once for the same patient and unit
+    must not fail on the unique line they both want to create.
+    """
+    values = {
+        "person_id": person_id,
+        "care_giver_hsaid": care_giver_hsaid,
+        "unit_hsaid": unit_hsaid,
+        "info_set": info_set,
+        "node_id": node_id,
+        "updated_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(Engagement).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["person_id", "unit_hsaid", "info_set"],
+        set_={"updated_at": statement.excluded.updated_at, "node_id": statement.excluded.node_id},
     )
-    if row is None:
-        row = Engagement(
-            person_id=person_id,
-            care_giver_hsaid=care_giver_hsaid,
-            unit_hsaid=unit_hsaid,
-            info_set=info_set,
-            node_id=node_id,
-            updated_at=utcnow(),
-        )
-        session.add(row)
-    else:
-        row.updated_at = utcnow()
-        row.node_id = node_id
-    session.flush()
-    return row
+    session.execute(statement)

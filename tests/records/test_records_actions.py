@@ -1,0 +1,170 @@
+"""Writing records: the policy decides first, bad details write nothing, the index learns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from samvard.access.guard import AccessDenied
+from samvard.access.schemas import Purpose
+from samvard.demo import personas
+from samvard.records.actions import RecordError, write
+from samvard.records.models import Record, RecordKind
+from samvard.records.schemas import NewRecord
+from samvard.sharing.models import Engagement
+from tests.conftest import Database
+from tests.support.actors import person_by_id, staff_actor, unit_by_hsaid
+
+
+@pytest.fixture
+def session(world: Database) -> Iterator[Session]:
+    """A session whose work is rolled back: the PostgreSQL world is shared."""
+    with Session(world.engine) as session:
+        session.begin()
+        yield session
+        session.rollback()
+
+
+def _count(session: Session, model: type[Record] | type[Engagement]) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def _intervention(group: str) -> NewRecord:
+    return NewRecord(
+        kind=RecordKind.SOCIAL_CARE,
+        title="Hemtjänst",
+        occurred_on=date(2026, 9, 1),
+        details={
+            "intervention": "Hemtjänst, 20 timmar per månad",
+            "law": "SoL",
+            "target_group": group,
+            "decided_on": "2026-09-01",
+        },
+    )
+
+
+def test_a_record_is_written_logged_and_indexed(session: Session) -> None:
+    elder = person_by_id(session, personas.ELDER.person_id)
+    carer = staff_actor(session, personas.CARE_STAFF)
+    home_care = unit_by_hsaid(session, personas.HOME_CARE_UNIT)
+    kw = {"actor": carer, "purpose": Purpose.SOCIAL_CARE, "patient": elder, "unit": home_care}
+    shared = write(session, new=_intervention("aldre"), node_id="n1", **kw)  # type: ignore[arg-type]
+    assert shared.shareable and shared.care_giver_id == home_care.care_giver_id
+    kept = write(session, new=_intervention("missbruk"), node_id="n1", **kw)  # type: ignore[arg-type]
+    assert not kept.shareable
+    lines = session.scalars(select(Engagement).where(Engagement.person_id == elder.person_id)).all()
+    # One line per unit and information set; the out-of-scope record adds none.
+    assert [(e.unit_hsaid, e.info_set) for e in lines] == [
+        (personas.HOME_CARE_UNIT, RecordKind.SOCIAL_CARE)
+    ]
+    write(session, new=_intervention("funktionsnedsattning"), node_id="n2", **kw)  # type: ignore[arg-type]
+    session.expire_all()  # the index is upserted in SQL, behind the identity map
+    again = session.scalars(select(Engagement).where(Engagement.person_id == elder.person_id)).all()
+    assert len(again) == 1 and again[0].node_id == "n2"
+
+
+def test_bad_details_write_nothing_and_say_why_in_swedish(session: Session) -> None:
+    elder = person_by_id(session, personas.ELDER.person_id)
+    nurse = staff_actor(session, personas.NURSE)
+    before = _count(session, Record)
+    bad = NewRecord(
+        kind=RecordKind.DIAGNOSIS,
+        title="Högt blodtryck",
+        occurred_on=date(2026, 1, 1),
+        details={"code": "hypertoni", "text": "Hypertoni"},
+    )
+    with pytest.raises(RecordError) as error:
+        write(
+            session,
+            actor=nurse,
+            purpose=Purpose.CARE,
+            patient=elder,
+            unit=unit_by_hsaid(session, personas.VARDCENTRAL_UNIT),
+            new=bad,
+            node_id="n",
+        )
+    assert error.value.errors == {"code": "Koden har fel format."}
+    assert _count(session, Record) == before
+
+
+def test_roles_write_only_their_own_kinds_at_their_own_unit(session: Session) -> None:
+    elder = person_by_id(session, personas.ELDER.person_id)
+    carer = staff_actor(session, personas.CARE_STAFF)
+    nurse = staff_actor(session, personas.NURSE)
+    medication = NewRecord(
+        kind=RecordKind.MEDICATION,
+        title="Waran",
+        occurred_on=date(2026, 1, 1),
+        details={"name": "Waran", "dosage": "1 x 1", "started_on": "2026-01-01"},
+    )
+    before = _count(session, Record)
+    with pytest.raises(AccessDenied) as denied:
+        write(
+            session,
+            actor=carer,
+            purpose=Purpose.SOCIAL_CARE,
+            patient=elder,
+            unit=unit_by_hsaid(session, personas.HOME_CARE_UNIT),
+            new=medication,
+            node_id="n",
+        )
+    assert denied.value.decision.reason == "wrong_record_kind"
+    citizen = person_by_id(session, personas.COORDINATION_NUMBER_HOLDER.person_id)
+    with pytest.raises(AccessDenied) as no_relation:
+        write(
+            session,
+            actor=nurse,
+            purpose=Purpose.CARE,
+            patient=citizen,
+            unit=unit_by_hsaid(session, personas.VARDCENTRAL_UNIT),
+            new=medication,
+            node_id="n",
+        )
+    assert no_relation.value.decision.reason == "no_care_relation"
+    assert _count(session, Record) == before
+
+
+def test_a_correction_must_replace_a_record_of_the_same_patient(session: Session) -> None:
+    elder = person_by_id(session, personas.ELDER.person_id)
+    nurse = staff_actor(session, personas.NURSE)
+    unit = unit_by_hsaid(session, personas.VARDCENTRAL_UNIT)
+    first = write(
+        session,
+        actor=nurse,
+        purpose=Purpose.CARE,
+        patient=elder,
+        unit=unit,
+        node_id="n",
+        new=NewRecord(
+            kind=RecordKind.ALERT,
+            title="Penicillinallergi",
+            occurred_on=date(2026, 1, 1),
+            details={"alert_kind": "overkanslighet", "text": "Penicillin", "severe": True},
+        ),
+    )
+    other = person_by_id(session, personas.CITIZEN.person_id)
+    fix = NewRecord(
+        kind=RecordKind.ALERT,
+        title="Rättelse",
+        occurred_on=date(2026, 1, 2),
+        details={"alert_kind": "overkanslighet", "text": "Amoxicillin"},
+        replaces_id=first.id,
+    )
+    with pytest.raises(RecordError):
+        write(
+            session,
+            actor=nurse,
+            purpose=Purpose.CARE,
+            patient=other,
+            unit=unit,
+            new=fix,
+            node_id="n",
+        )
+    fixed = write(
+        session, actor=nurse, purpose=Purpose.CARE, patient=elder, unit=unit, new=fix, node_id="n"
+    )
+    assert fixed.replaces_id == first.id
