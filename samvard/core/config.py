@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,6 +53,12 @@ class Settings(BaseSettings):
     staff_oidc_client_secret: str | None = None
     staff_oidc_hsaid_claim: str = "https://id.oidc.se/claim/hsaid"
     public_base_url: str = "http://127.0.0.1:8000"
+    # Federation: this node's id among the nodes that share coordinated documentation,
+    # the registry of nodes (none: a single node that is its own index and consent
+    # service) and this node's private signing key (an Ed25519 JWK).
+    node_id: str = Field(default="samvard", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    federation_file: Path | None = None
+    node_key_file: Path | None = None
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -74,6 +81,8 @@ class Settings(BaseSettings):
             problems.append("SAMVARD_PUBLIC_BASE_URL must be an https:// address")
         if self.database_url.startswith("sqlite"):
             problems.append("production needs PostgreSQL (SAMVARD_DATABASE_URL)")
+        if self.federation_file is not None and self.node_key_file is None:
+            problems.append("a federated node needs its own key (SAMVARD_NODE_KEY_FILE)")
         return problems
 
     @property
