@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     node_id: str = Field(default="samvard", pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     federation_file: Path | None = None
     node_key_file: Path | None = None
+    # Consumer fan-out, in seconds: how long one producer may take, and the whole answer.
+    # A producer that does not answer in time is shown as "timed out", never as "no data".
+    federation_source_timeout: float = Field(default=2.0, gt=0, le=60)
+    federation_deadline: float = Field(default=3.0, gt=0, le=120)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
