@@ -79,6 +79,8 @@ class AuditEntry(Base):
             postgresql_where=text("actor_id != patient_id"),
         ),
         Index("ix_audit_entry_care_giver_seq", "care_giver_hsaid", "seq"),
+        # Log review covers disclosures of a care giver's records to others as well.
+        Index("ix_audit_entry_source_seq", "source_hsaid", "seq"),
     )
 
 

@@ -144,11 +144,13 @@ def upgrade() -> None:
     op.add_column("staff", sa.Column("person_number", sa.String(length=16), nullable=True))
     # A plain ALTER: a batch (copy-and-move) rebuild would drop the append-only triggers.
     op.add_column("audit_entry", sa.Column("source_hsaid", sa.String(length=64), nullable=True))
+    op.create_index("ix_audit_entry_source_seq", "audit_entry", ["source_hsaid", "seq"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.drop_column("person_number")
+    op.drop_index("ix_audit_entry_source_seq", table_name="audit_entry")
     op.drop_column("audit_entry", "source_hsaid")
 
     with op.batch_alter_table("record", schema=None) as batch_op:
