@@ -47,6 +47,28 @@ PURPOSE: Final = f"{LOCAL_BASE}/CodeSystem/purpose"
 ACTION: Final = f"{LOCAL_BASE}/CodeSystem/audit-action"
 ACTOR_KIND: Final = f"{LOCAL_BASE}/CodeSystem/actor-kind"
 
+# Coordinated care documentation (records shared between nodes).
+RECORD_KIND: Final = f"{LOCAL_BASE}/CodeSystem/record-kind"
+CONTACT_TYPE: Final = f"{LOCAL_BASE}/CodeSystem/contact-type"
+ALERT_KIND: Final = f"{LOCAL_BASE}/CodeSystem/alert-kind"
+ADL_ACTIVITY: Final = f"{LOCAL_BASE}/CodeSystem/adl-activity"
+FUNCTIONAL_LEVEL: Final = f"{LOCAL_BASE}/CodeSystem/functional-level"
+TARGET_GROUP: Final = f"{LOCAL_BASE}/CodeSystem/social-care-target-group"
+SOCIAL_CARE_LAW: Final = f"{LOCAL_BASE}/CodeSystem/social-care-law"
+EXT_TITLE: Final = f"{LOCAL_BASE}/StructureDefinition/record-title"
+EXT_SOURCE_UNIT: Final = f"{LOCAL_BASE}/StructureDefinition/source-unit"
+EXT_SOURCE_CARE_GIVER: Final = f"{LOCAL_BASE}/StructureDefinition/source-care-giver"
+EXT_MAIN_DIAGNOSIS: Final = f"{LOCAL_BASE}/StructureDefinition/main-diagnosis"
+EXT_LAB_UNIT: Final = f"{LOCAL_BASE}/StructureDefinition/lab-result-unit"
+
+# --- National code systems ---------------------------------------------------------------
+
+# ICD-10-SE (Socialstyrelsen) and ATC (the Swedish Medical Products Agency's list).
+ICD10_SE: Final = "urn:oid:1.2.752.116.1.1.1"
+ATC: Final = "urn:oid:1.2.752.129.2.2.3.1.1"
+# NPU laboratory codes, by HL7's canonical URI for the international terminology.
+NPU: Final = "http://npu-terminology.org"
+
 # --- HL7 / DICOM terminology -------------------------------------------------------------
 
 CONFIDENTIALITY: Final = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
@@ -55,6 +77,12 @@ DICOM: Final = "http://dicom.nema.org/resources/ontology/DCM"
 AUDIT_ENTITY_TYPE: Final = "http://terminology.hl7.org/CodeSystem/audit-entity-type"
 OBJECT_ROLE: Final = "http://terminology.hl7.org/CodeSystem/object-role"
 SECURITY_SOURCE_TYPE: Final = "http://terminology.hl7.org/CodeSystem/security-source-type"
+CONDITION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/condition-category"
+OBSERVATION_CATEGORY: Final = "http://terminology.hl7.org/CodeSystem/observation-category"
+INTERPRETATION: Final = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+ACT_CODE: Final = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+FLAG_PRIORITY: Final = "http://hl7.org/fhir/StructureDefinition/flag-priority"
+FLAG_PRIORITY_CODE: Final = "http://hl7.org/fhir/flag-priority-code"
 
 _ID_KIND_SYSTEMS: Final = {
     "personnummer": PERSONNUMMER,
