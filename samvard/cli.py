@@ -150,10 +150,12 @@ def audit_export(patient: str | None, limit: int) -> None:
 def _register() -> None:
     # Imported here so that features stay independent of each other's CLIs.
     from samvard.demo.cli import command as demo_command
+    from samvard.federation.cli import group as federation_group
     from samvard.identity.cli import group as identity_group
 
     main.add_command(identity_group)
     main.add_command(demo_command)
+    main.add_command(federation_group)
 
 
 _register()
