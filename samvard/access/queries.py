@@ -37,6 +37,8 @@ class AccessLogRow:
     staff_name: str | None
     unit_name: str | None
     care_giver_name: str | None
+    # The organisation whose records were read, when it is not the reader's own.
+    source_name: str | None = None
 
 
 def list_access_log(
@@ -47,20 +49,21 @@ def list_access_log(
     # applies: the two are equal under patient_id == :patient_id.
     where = (AuditEntry.patient_id == patient_id, AuditEntry.actor_id != AuditEntry.patient_id)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0
-    cg = aliased(CareGiver)
+    cg, source = aliased(CareGiver), aliased(CareGiver)
     query = (
-        select(AuditEntry, Staff, Unit.name, cg.name)
+        select(AuditEntry, Staff, Unit.name, cg.name, source.name)
         .outerjoin(Staff, Staff.hsa_id == AuditEntry.actor_id)
         .outerjoin(Unit, Unit.hsa_id == AuditEntry.unit_hsaid)
         .outerjoin(cg, cg.hsa_id == AuditEntry.care_giver_hsaid)
+        .outerjoin(source, source.hsa_id == AuditEntry.source_hsaid)
         .where(*where)
         .order_by(AuditEntry.seq.desc())
         .limit(limit)
         .offset(offset)
     )
     rows = [
-        AccessLogRow(entry, staff.display_name if staff else None, unit, giver)
-        for entry, staff, unit, giver in session.execute(query)
+        AccessLogRow(entry, staff.display_name if staff else None, unit, giver, source_name)
+        for entry, staff, unit, giver, source_name in session.execute(query)
     ]
     return rows, int(total)
 

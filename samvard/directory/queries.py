@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -101,6 +102,26 @@ def get_care_giver(session: Session, care_giver_id: int) -> CareGiver | None:
 def get_care_giver_by_hsa_id(session: Session, hsa_id: str) -> CareGiver | None:
     """One care giver by HSA-id."""
     return session.scalar(select(CareGiver).where(CareGiver.hsa_id == hsa_id))
+
+
+def search_care_givers(session: Session, text: str, *, limit: int = 20) -> list[CareGiver]:
+    """Care givers whose name or HSA-id contains `text`, by name."""
+    pattern = f"%{text.strip()}%"
+    query = select(CareGiver).where(
+        or_(CareGiver.name.ilike(pattern), CareGiver.hsa_id.ilike(pattern))
+    )
+    return list(session.scalars(query.order_by(CareGiver.name).limit(limit)))
+
+
+def names_by_hsa_id(session: Session, hsa_ids: Iterable[str]) -> dict[str, str]:
+    """Names of the care givers and units with these HSA-ids (unknown ones left out)."""
+    wanted = set(hsa_ids)
+    if not wanted:
+        return {}
+    givers = select(CareGiver.hsa_id, CareGiver.name).where(CareGiver.hsa_id.in_(wanted))
+    units = select(Unit.hsa_id, Unit.name).where(Unit.hsa_id.in_(wanted))
+    rows = [*session.execute(givers), *session.execute(units)]
+    return {hsa: name for hsa, name in rows}  # noqa: C416 - rows are Row objects, not pairs
 
 
 def get_staff(session: Session, staff_id: int) -> Staff | None:

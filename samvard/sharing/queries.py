@@ -8,8 +8,11 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from samvard.access.models import CareRelation
+from samvard.directory.models import CareGiver, Unit
 from samvard.identity.models import Person
 from samvard.sharing.models import Block, Consent, EmergencyAccess, Engagement
+from samvard.sharing.preview import Holding, Reader
 from samvard.sharing.schemas import BlockView, ConsentView, EmergencyView, SharingState
 
 # Below this age a child is presumed unable to take a position on sharing; from it, the
@@ -84,3 +87,41 @@ def list_engagements(session: Session, person_id: str) -> Sequence[Engagement]:
         .where(Engagement.person_id == person_id)
         .order_by(Engagement.care_giver_hsaid, Engagement.unit_hsaid, Engagement.info_set)
     ).all()
+
+
+def list_readers(session: Session, person: Person) -> list[Reader]:
+    """Care givers with an active relation to the person, and those that only hold records.
+
+    The second kind reads nothing today (consent never stands in for a relation), but the
+    citizen should see them in the preview all the same.
+    """
+    related = set(
+        session.execute(
+            select(CareGiver.hsa_id, CareGiver.kind)
+            .join(Unit, Unit.care_giver_id == CareGiver.id)
+            .join(CareRelation, CareRelation.unit_id == Unit.id)
+            .where(CareRelation.person_id == person.id, CareRelation.ended_at.is_(None))
+        )
+    )
+    holders = select(Engagement.care_giver_hsaid).where(Engagement.person_id == person.person_id)
+    held = set(
+        session.execute(
+            select(CareGiver.hsa_id, CareGiver.kind).where(CareGiver.hsa_id.in_(holders))
+        )
+    )
+    return [
+        Reader(
+            care_giver_hsaid=hsa,
+            health_care=kind.is_health_care,
+            has_relation=(hsa, kind) in related,
+        )
+        for hsa, kind in sorted(related | held)
+    ]
+
+
+def list_holdings(session: Session, person: Person) -> list[Holding]:
+    """The engagement index for the person as plain values for the preview."""
+    return [
+        Holding(care_giver_hsaid=e.care_giver_hsaid, unit_hsaid=e.unit_hsaid, info_set=e.info_set)
+        for e in list_engagements(session, person.person_id)
+    ]

@@ -12,7 +12,18 @@ from samvard.core.config import Settings, get_settings
 from samvard.core.db import make_engine, make_session_factory
 from samvard.web import handlers
 from samvard.web.middleware import BodyLimitMiddleware, WebContextMiddleware
-from samvard.web.routes import admin, api, citizen, fhir, login, oidc, public, staff
+from samvard.web.routes import (
+    admin,
+    api,
+    citizen,
+    fhir,
+    login,
+    oidc,
+    public,
+    sharing_api,
+    sharing_citizen,
+    staff,
+)
 from samvard.web.security import CSRF_COOKIE, Signer, cookie_name
 from samvard.web.templating import make_templates
 
@@ -38,7 +49,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.templates = make_templates(settings.language)
     app.state.oidc_clients = {}
     handlers.install(app)
-    for router in (public, login, oidc, citizen, staff, admin, api, fhir):
+    for router in (
+        public,
+        login,
+        oidc,
+        citizen,
+        sharing_citizen,
+        staff,
+        admin,
+        api,
+        sharing_api,
+        fhir,
+    ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)

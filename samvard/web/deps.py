@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, Form, Path, Request
+from fastapi import Depends, Form, Header, Path, Request
 from sqlalchemy.orm import Session
 
 from samvard.access.guard import AccessDenied
@@ -189,6 +189,18 @@ def check_csrf(request: Request, csrf_token: Annotated[str | None, Form()] = Non
 
 
 Csrf = Depends(check_csrf)
+
+
+def check_csrf_header(
+    request: Request, x_csrf_token: Annotated[str | None, Header(max_length=200)] = None
+) -> None:
+    """JSON writes carry the same token in the X-CSRF-Token header (see GET /api/v1/me)."""
+    cookie = request.state.csrf_cookie if hasattr(request.state, "csrf_cookie") else None
+    if not signer_of(request).csrf_valid(cookie, x_csrf_token):
+        raise WebError(403, "csrf_failed", "Förfrågan saknar giltig CSRF-token (X-CSRF-Token).")
+
+
+CsrfHeader = Depends(check_csrf_header)
 
 # Database ids in paths and forms: bounded, so a huge number is a 422, not a database error.
 MAX_ID = 2_147_483_647

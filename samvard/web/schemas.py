@@ -30,6 +30,8 @@ class MeOut(BaseModel):
     role: str | None = None
     unit_hsa_id: str | None = None
     unit_name: str | None = None
+    # Send it back in the X-CSRF-Token header on API writes.
+    csrf_token: str | None = None
 
 
 class AccessOut(BaseModel):

@@ -62,7 +62,9 @@ class Signer:
         """True if the submitted token belongs to this browser's cookie."""
         if not csrf_cookie or not submitted:
             return False
-        return hmac.compare_digest(self.csrf_token(csrf_cookie), submitted)
+        # Bytes, not str: compare_digest raises on non-ASCII text, and a typed token may be.
+        expected = self.csrf_token(csrf_cookie).encode()
+        return hmac.compare_digest(expected, submitted.encode("utf-8", "replace"))
 
 
 def new_csrf_cookie() -> str:

@@ -60,6 +60,23 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/mina-sidor"): CITIZEN_PAGE,
     ("GET", "/mina-sidor/uppgifter"): CITIZEN_PAGE,
     ("GET", "/mina-sidor/vem-har-last"): CITIZEN_PAGE,
+    ("GET", "/mina-sidor/vem-har-last/utdrag.csv"): CITIZEN_PAGE,
+    ("GET", "/mina-sidor/vem-har-last/utdrag.json"): CITIZEN_PAGE,
+    ("GET", "/mina-sidor/samtycken"): CITIZEN_PAGE,
+    ("GET", "/mina-sidor/sparrar"): CITIZEN_PAGE,
+    ("GET", "/mina-sidor/sparrar/ny"): CITIZEN_PAGE,
+    ("GET", "/mina-sidor/vem-kan-se"): CITIZEN_PAGE,
+    ("POST", "/mina-sidor/samtycken"): expect(403),
+    ("POST", "/mina-sidor/samtycken/{consent_id}/aterkalla"): expect(403),
+    ("POST", "/mina-sidor/sparrar"): expect(403),
+    ("POST", "/mina-sidor/sparrar/{block_id}/hav"): expect(403),
+    ("GET", "/api/v1/me/consents"): expect(401, citizen=200),
+    ("GET", "/api/v1/me/blocks"): expect(401, citizen=200),
+    # API writes without the X-CSRF-Token header are refused before anything else.
+    ("POST", "/api/v1/me/consents"): expect(403),
+    ("POST", "/api/v1/me/blocks"): expect(403),
+    ("DELETE", "/api/v1/me/consents/{consent_id}"): expect(403),
+    ("DELETE", "/api/v1/me/blocks/{block_id}"): expect(403),
     ("GET", "/personal"): STAFF_AT_UNIT,
     ("GET", "/personal/patient/{person_pk}"): expect(
         403, anon=303, citizen=303, nurse=200, ended=409
@@ -138,6 +155,8 @@ def _samples(world: Database) -> dict[str, str]:
             "unit_id": str(unit.id),
             "org_id": f"unit-{unit.id}",
             "staff_id": str(nurse.id),
+            "consent_id": "1",
+            "block_id": "1",
         }
 
 
@@ -148,6 +167,7 @@ QUERIES = {
     "/fhir/PractitionerRole": "practitioner=Practitioner/{staff_id}",
     "/fhir/AuditEvent": "patient=Patient/{patient_id}",
     "/api/v1/directory/units": "region=01",
+    "/mina-sidor/sparrar/ny": f"vardgivare={personas.STOCKHOLM_REGION}-VG",
 }
 
 
@@ -178,6 +198,8 @@ def test_every_route_with_every_role(world: Database, clients: dict[str, TestCli
             client = clients[role]
             if method == "GET":
                 response = client.get(url)
+            elif method == "DELETE":
+                response = client.delete(url)
             elif template.startswith("/api/"):
                 response = client.post(url, json={"identifiers": [personas.CITIZEN.person_id]})
             else:

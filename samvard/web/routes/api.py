@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from samvard.access import explain
 from samvard.access.guard import check, check_own
@@ -31,9 +31,10 @@ def _logged_in(login: Login | None) -> Login:
 
 
 @router.get("/me", response_model=schemas.MeOut)
-def me(login: OptionalLogin) -> schemas.MeOut:
-    """The logged-in user and, for staff, the unit they work at."""
+def me(request: Request, login: OptionalLogin) -> schemas.MeOut:
+    """The logged-in user, for staff the unit they work at, and the token for API writes."""
     current = _logged_in(login)
+    cookie = getattr(request.state, "csrf_cookie", "")
     actor = current.actor
     named = current.person or current.staff
     assignment = current.assignment
@@ -44,6 +45,7 @@ def me(login: OptionalLogin) -> schemas.MeOut:
         role=actor.role.value if actor.role else None,
         unit_hsa_id=actor.unit_hsaid,
         unit_name=assignment.unit.name if assignment else None,
+        csrf_token=request.app.state.signer.csrf_token(cookie) if cookie else None,
     )
 
 
