@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 from sqlalchemy.orm import Session
 
-from samvard.access.schemas import Actor, Purpose
+from samvard.access.guard import check, gather_facts
+from samvard.access.policy import decide
+from samvard.access.schemas import AccessRequest, Actor, InfoSet, Purpose
 from samvard.core.db import utcnow
 from samvard.federation.assertions import NodeAuthError, Requester, sign_request, verify_statement
 from samvard.federation.queries import care_giver_names, list_holders
@@ -73,7 +75,12 @@ def find_producers(
     kind: RecordKind,
     timeout: float,
 ) -> Found:
-    """The producers holding `kind` about `patient`, the actor's own care giver included."""
+    """The producers holding `kind` about `patient`, the actor's own care giver included.
+
+    Raises AccessDenied (logged) when the actor may not read `kind` about the patient even
+    at their own care giver, such as without a care relation: then nobody is asked.
+    """
+    ensure_may_read(session, actor=actor, purpose=purpose, patient=patient, kind=kind)
     if node.single or node.is_index:
         return _local_index(session, node, patient, kind)
     requester = Requester(
@@ -83,9 +90,28 @@ def find_producers(
         care_giver_hsaid=actor.care_giver_hsaid or "",
         care_giver_kind=actor.care_giver_kind.value if actor.care_giver_kind else "",
         purpose=purpose.value,
-        relation=False,
+        relation=True,  # ensure_may_read: the policy allows no read without one
     )
     return ask_index(node, requester, patient, kind, timeout)
+
+
+def ensure_may_read(
+    session: Session, *, actor: Actor, purpose: Purpose, patient: Person, kind: RecordKind
+) -> None:
+    """Refuse, through the policy hook, an actor with no right to `kind` at all.
+
+    The decision is pure and logs nothing when it allows: every source is then decided
+    and logged on its own. When it refuses, `check` logs the refusal and raises.
+    """
+    request = AccessRequest(
+        actor=actor,
+        info=InfoSet.for_record(kind),
+        purpose=purpose,
+        patient_pk=patient.id,
+        unit_id=actor.unit_id,
+    )
+    if not decide(request, gather_facts(session, request, patient)).allowed:
+        check(session, request)
 
 
 def _local_index(session: Session, node: LocalNode, patient: Person, kind: RecordKind) -> Found:
