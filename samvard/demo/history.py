@@ -18,6 +18,7 @@ from samvard.access.schemas import AccessRequest, Action, Actor, ActorKind, Info
 from samvard.demo import personas
 from samvard.demo.people import Resident
 from samvard.demo.relations import Relation
+from samvard.demo.review_story import review_story
 from samvard.demo.staff import Post
 from samvard.directory.models import Role
 
@@ -86,6 +87,8 @@ def build_history(
     world = _World.of(posts, residents, relations)
     counts = HistoryCounts()
     for request in _persona_story(world, residents):
+        _run(session, request, counts)
+    for request in review_story(session, posts):
         _run(session, request, counts)
     for done in range(1, events + 1):
         _run(session, _generated(world, rng), counts)
