@@ -31,4 +31,4 @@ def care_giver_names(session: Session, hsa_ids: Iterable[str]) -> dict[str, str]
     rows = session.execute(
         select(CareGiver.hsa_id, CareGiver.name).where(CareGiver.hsa_id.in_(wanted))
     )
-    return dict(rows.tuples().all())
+    return {row.hsa_id: row.name for row in rows}
