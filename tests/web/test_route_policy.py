@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from samvard.core.audit import AuditEntry
 from samvard.demo import personas
 from samvard.directory.models import Staff, Unit
 from samvard.identity.models import Person
@@ -41,6 +43,7 @@ STAFF_AT_UNIT = expect(200, anon=303, citizen=303, ended=409)
 ADMIN_PAGE = expect(403, anon=303, citizen=303, admin=200, ended=409)
 DIRECTORY_API = expect(200, anon=401, ended=403)
 STAFF_DIRECTORY = expect(200, anon=401, citizen=403, ended=403)
+LOG_REVIEW_PAGE = expect(403, anon=303, citizen=303, reviewer=200, ended=409)
 PATIENT_FHIR = expect(403, anon=401, citizen=200, nurse=200)
 
 # (method, path template) -> expected status per role
@@ -82,6 +85,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
         403, anon=303, citizen=303, nurse=200, ended=409
     ),
     ("GET", "/personal/logg"): expect(403, anon=303, citizen=303, reviewer=200, ended=409),
+    ("GET", "/personal/granskning"): LOG_REVIEW_PAGE,
+    ("GET", "/personal/granskning/rapport.csv"): LOG_REVIEW_PAGE,
+    ("GET", "/personal/granskning/{seq}"): LOG_REVIEW_PAGE,
+    ("POST", "/personal/granskning/{seq}"): expect(403),
     ("GET", "/admin/katalog"): ADMIN_PAGE,
     ("GET", "/admin/katalog/region/{code}"): ADMIN_PAGE,
     ("GET", "/admin/katalog/enhet/{unit_id}"): ADMIN_PAGE,
@@ -157,7 +164,19 @@ def _samples(world: Database) -> dict[str, str]:
             "staff_id": str(nurse.id),
             "consent_id": "1",
             "block_id": "1",
+            "seq": str(_reviewable_seq(session)),
         }
+
+
+def _reviewable_seq(session: Session) -> int:
+    """An access at the log reviewer's care giver (Region Stockholm)."""
+    seq = session.scalar(
+        select(func.min(AuditEntry.seq)).where(
+            AuditEntry.care_giver_hsaid == f"{personas.STOCKHOLM_REGION}-VG"
+        )
+    )
+    assert seq is not None
+    return int(seq)
 
 
 QUERIES = {
