@@ -169,6 +169,43 @@ def _foreign_source(request: AccessRequest) -> str | None:
     return request.source_hsaid if request.source_hsaid != own else None
 
 
+def check_disclosure(
+    session: Session,
+    request: AccessRequest,
+    *,
+    sharing: SharingState,
+    asserted_relation: bool,
+    person_id: str | None = None,
+) -> Decision:
+    """`check` for a producer node disclosing records to another organisation's node.
+
+    The remote member of staff is not in this database, so their assignment and their
+    care or social-care relation are the facts the consumer node asserted in its signed
+    request; consent and blocks come from the signed sharing statement. The same pure
+    `decide` answers, and the disclosure is logged here with action `disclose` (the
+    consumer logs its read too). `person_id` names a patient unknown to this node.
+    """
+    actor = request.actor
+    patient = get_person(session, request.patient_pk) if request.patient_pk else None
+    facts = Facts(
+        # The consumer signs only for staff logged in at a unit they are assigned to.
+        assignment_active=actor is not None and actor.role is not None,
+        relation_at_unit=asserted_relation,
+        relation_at_care_giver=asserted_relation,
+        patient_protected=bool(patient and patient.protected_identity),
+    )
+    if actor is not None and request.source_hsaid is not None:
+        facts = replace(facts, **sharing_facts(request, actor, sharing))
+    decision = decide(replace(request, action=Action.DISCLOSE), facts)
+    entry = _record(replace(request, action=Action.DISCLOSE), decision, patient)
+    if patient is None and person_id is not None:
+        entry = replace(entry, patient_id=person_id)
+    audit.append(session, entry)
+    if not decision.allowed:
+        raise AccessDenied(decision)
+    return decision
+
+
 def check_own(session: Session, *, actor: Actor, info: InfoSet, patient_pk: int) -> Decision:
     """`check` for a citizen reading their own information."""
     request = AccessRequest(

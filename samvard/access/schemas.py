@@ -72,6 +72,8 @@ class Action(StrEnum):
 
     READ = "read"
     WRITE = "write"
+    # A producer node hands records to another organisation's node (logged on both sides).
+    DISCLOSE = "disclose"
     LOGIN = "login"
     LOGOUT = "logout"
 

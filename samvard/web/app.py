@@ -16,6 +16,7 @@ from samvard.web.routes import (
     admin,
     api,
     citizen,
+    federation,
     fhir,
     login,
     logreview,
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         api,
         sharing_api,
         fhir,
+        federation,
     ):
         app.include_router(router.router)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")

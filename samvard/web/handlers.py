@@ -32,13 +32,13 @@ _STATUS_TEXT = {
 
 def wants_json(request: Request) -> bool:
     """APIs answer in JSON; everything else in HTML."""
-    return request.url.path.startswith(("/api/", "/fhir/"))
+    return request.url.path.startswith(("/api/", "/fhir/", "/federation/"))
 
 
 def error_response(request: Request, status: int, code: str, message: str) -> Response:
     """One error, shaped for whoever asked."""
     request_id = getattr(request.state, "request_id", "")
-    if request.url.path.startswith("/fhir/"):
+    if request.url.path.startswith(("/fhir/", "/federation/v1/fhir/")):
         return JSONResponse(
             _operation_outcome(status, message),
             status_code=status,

@@ -118,6 +118,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/admin/katalog/ny-enhet"): expect(403),
     ("POST", "/logout"): expect(403),
     ("POST", "/api/v1/identity/validate"): expect(200, anon=401),
+    # Node-to-node API: a signed node assertion, never a browser session, gets in.
+    ("GET", "/federation/v1/fhir/{resource_type}"): expect(401),
+    ("POST", "/federation/v1/lookup"): expect(401),
+    ("POST", "/federation/v1/engagements"): expect(401),
 }
 
 
@@ -161,6 +165,7 @@ def _samples(world: Database) -> dict[str, str]:
             "code": "01",
             "unit_id": str(unit.id),
             "org_id": f"unit-{unit.id}",
+            "resource_type": "MedicationStatement",
             "staff_id": str(nurse.id),
             "consent_id": "1",
             "block_id": "1",
