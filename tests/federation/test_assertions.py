@@ -331,3 +331,10 @@ def _key_file(tmp_path: Path) -> Path:
     path = tmp_path / "kommun.jwk"
     path.write_text(json.dumps(KOMMUN_KEY.as_dict(private=True)))
     return path
+
+
+def test_production_refuses_a_federated_node_without_its_key(tmp_path: Path) -> None:
+    unsafe = Settings(federation_file=tmp_path / "federation.json")
+    assert any("SAMVARD_NODE_KEY_FILE" in p for p in unsafe.production_problems())
+    keyed = unsafe.model_copy(update={"node_key_file": tmp_path / "node.jwk"})
+    assert not any("SAMVARD_NODE_KEY_FILE" in p for p in keyed.production_problems())
