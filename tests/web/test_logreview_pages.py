@@ -57,7 +57,7 @@ def test_queue_logs_every_patient_it_shows(sqlite_world: Database) -> None:
     client.get("/personal")
     before, _ = counts(sqlite_world)
     page = client.get("/personal/granskning?utlosare=protected_identity")
-    shown = set(re.findall(r"<td>(\d{8}-\d{4})</td>", page.text))
+    shown = set(re.findall(r"<span>(\d{8}-\d{4})</span>", page.text))
     after, _ = counts(sqlite_world)
     # One entry for the page itself, one per patient named on it.
     assert shown and after - before == 1 + len(shown)
