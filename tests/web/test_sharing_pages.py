@@ -219,7 +219,10 @@ def test_who_could_see_what(sqlite_world: Database) -> None:
     _holdings(sqlite_world)
     client = _citizen(sqlite_world)
     before = client.get("/mina-sidor/vem-kan-se").text
-    assert "Kan inte se utan ditt samtycke" in before and "bara vid nödåtkomst" in before
+    assert (
+        "Kan inte se utan ditt samtycke" in before
+        and "kan deras hälso- och sjukvårdspersonal öppna nödåtkomst" in before
+    )
     assert _give(client, mottagare=MUNICIPALITY, mangd=["medication"]).status_code == 303
     after = client.get("/mina-sidor/vem-kan-se").text
     municipality_card = after.split(f"<h2>{MUNICIPALITY_NAME}</h2>", 1)[1].split("</section>")[0]
