@@ -11,7 +11,9 @@ answer is never reported as having no information.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -190,12 +192,19 @@ async def gather(
     return tuple(answers)
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context per process: building one reads the CA store (tens of ms a query)."""
+    return ssl.create_default_context()
+
+
 def new_client(deadlines: Deadlines, *, connections: int = 100) -> httpx.AsyncClient:
     """The fan-out's HTTP client: one connection pool for every producer in the query.
 
     `trust_env` is off so that proxy variables never route patient queries elsewhere.
     """
     return httpx.AsyncClient(
+        verify=tls_context(),
         timeout=httpx.Timeout(deadlines.per_source),
         limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
         trust_env=False,
