@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, or_, select
@@ -77,16 +77,14 @@ def gather(
 ) -> list[Candidate]:
     """Every reviewable access in [since, until) with its triggers, oldest first.
 
-    Reads the period plus the volume baseline before it; `actor_id` narrows the read to one
-    actor (enough for the triggers of a single entry).
+    `since` should be a day boundary (see queries.day_bounds), so no day is cut in two.
+    `actor_id` narrows the read to one actor (enough for the triggers of a single entry).
     """
-    rows = _read(session, care_giver_hsaid, since - VOLUME_BASELINE, until, actor_id)
-    days = [(r.actor_id, local_day(r.recorded_at)) for r in rows]
-    volumes = daily_volumes((*day, r.patient_id) for day, r in zip(days, rows, strict=True))
-    usual = usual_volumes(volumes)
-    current = [
-        (day, r, _view(r)) for day, r in zip(days, rows, strict=True) if r.recorded_at >= since
-    ]
+    scope = _reviewable(care_giver_hsaid, since, until, actor_id)
+    rows = _read(session, scope)
+    current = [((r.actor_id, local_day(r.recorded_at)), r, _view(r)) for r in rows]
+    volumes = daily_volumes((*day, r.patient_id) for day, r, _ in current)
+    usual = usual_volumes(_with_baseline(session, care_giver_hsaid, since, volumes, rules))
     relations = _relations(session, [r for _, r, view in current if needs_relation_fact(view)])
     candidates = []
     for day, row, view in current:
@@ -96,9 +94,55 @@ def gather(
     return candidates
 
 
-def _read(
-    session: Session, care_giver_hsaid: str, start: datetime, until: datetime, actor_id: str | None
-) -> Sequence[_Row]:
+def _reviewable(
+    care_giver_hsaid: str, start: datetime, until: datetime, actor_id: str | None
+) -> list[ColumnElement[bool]]:
+    """The accesses a reviewer looks at, in [start, until)."""
+    conditions = [
+        in_scope(care_giver_hsaid),
+        AuditEntry.recorded_at >= start,
+        AuditEntry.recorded_at < until,
+        AuditEntry.actor_kind == "staff",
+        AuditEntry.patient_id.is_not(None),
+        AuditEntry.resource.not_in(LISTING_RESOURCES),
+        or_(AuditEntry.purpose.is_(None), AuditEntry.purpose != REVIEW_PURPOSE),
+    ]
+    if actor_id is not None:
+        conditions.append(AuditEntry.actor_id == actor_id)
+    return conditions
+
+
+def _with_baseline(
+    session: Session,
+    care_giver_hsaid: str,
+    since: datetime,
+    volumes: dict[tuple[str, date], int],
+    rules: Rules,
+) -> dict[tuple[str, date], int]:
+    """The period's daily volumes plus the baseline days of the actors it may concern.
+
+    Only a day between the floor and the ceiling depends on the actor's usual day, so only
+    those actors' earlier days are read, and only three columns of them.
+    """
+    undecided = sorted(
+        {
+            actor
+            for (actor, _), n in volumes.items()
+            if rules.volume_floor <= n <= rules.volume_ceiling
+        }
+    )
+    earlier: list[tuple[str, date, str]] = []
+    for start in range(0, len(undecided), _CHUNK):
+        conditions = _reviewable(care_giver_hsaid, since - VOLUME_BASELINE, since, None)
+        query = select(AuditEntry.actor_id, AuditEntry.recorded_at, AuditEntry.patient_id).where(
+            *conditions, AuditEntry.actor_id.in_(undecided[start : start + _CHUNK])
+        )
+        # patient_id is never None here (the conditions say so); the type does not know.
+        earlier += [(a, local_day(at), p or "") for a, at, p in session.execute(query)]
+    return {**daily_volumes(earlier), **volumes}
+
+
+def _read(session: Session, conditions: list[ColumnElement[bool]]) -> Sequence[_Row]:
     staff, patient, staff_person = aliased(Staff), aliased(Person), aliased(Person)
     query = (
         select(
@@ -126,19 +170,9 @@ def _read(
         .outerjoin(staff_person, staff_person.person_id == staff.person_number)
         .outerjoin(patient, patient.person_id == AuditEntry.patient_id)
         .outerjoin(Review, Review.audit_seq == AuditEntry.seq)
-        .where(
-            in_scope(care_giver_hsaid),
-            AuditEntry.recorded_at >= start,
-            AuditEntry.recorded_at < until,
-            AuditEntry.actor_kind == "staff",
-            AuditEntry.patient_id.is_not(None),
-            AuditEntry.resource.not_in(LISTING_RESOURCES),
-            or_(AuditEntry.purpose.is_(None), AuditEntry.purpose != REVIEW_PURPOSE),
-        )
+        .where(*conditions)
         .order_by(AuditEntry.seq)
     )
-    if actor_id is not None:
-        query = query.where(AuditEntry.actor_id == actor_id)
     return session.execute(query).all()
 
 
