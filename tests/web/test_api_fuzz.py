@@ -268,8 +268,10 @@ def test_forged_session_cookie_gets_documented_error(
         app = app_of(client)
         name = cookie_name(app.state.settings, SESSION_COOKIE)
         data: dict[str, Any] = {"headers": {"cookie": f"{name}={forged}"}}
-        if "{person_id}" in operation.path:
-            data["path_parameters"] = {"person_id": personas.CITIZEN.person_id}
+        known = {"person_id": personas.CITIZEN.person_id, "consent_id": 1, "block_id": 1}
+        path_parameters = {k: v for k, v in known.items() if f"{{{k}}}" in operation.path}
+        if path_parameters:
+            data["path_parameters"] = path_parameters
         if _with_body(operation):
             data["body"] = {"identifiers": [personas.CITIZEN.person_id]}
             data["media_type"] = "application/json"
