@@ -45,17 +45,15 @@ class _Cast:
 
 
 def review_story(session: Session, posts: list[Post]) -> list[AccessRequest]:
-    """Prepare the story's people, open its emergency accesses, and return its reads."""
+    """Prepare the story's people, open its emergency accesses, and return its reads.
+
+    A very small world may lack some of the people; those parts of the story are left out.
+    """
     cast = _cast(posts)
     region = cast.colleague.actor.care_giver_hsaid or ""
-    related = _related_people(session, region)
-    staff = session.get(Staff, cast.colleague.actor.staff_pk)
-    assert staff is not None
-    me = next(p for p in related if (p.sex == "male") == (staff.given_name in MALE_GIVEN_NAMES))
-    partner, namesake = [p for p in related if p is not me][:2]
-    _make_household(staff, me, partner)
-    namesake.family_name = personas.NURSE.family_name
     people = {p.person_id: p for p in _all_people(session)}
+    related = _related_people(session, region)
+    reads = _household(session, cast, [*related, *_addressed(people)])
     elder, citizen = people[personas.ELDER.person_id], people[personas.CITIZEN.person_id]
     open_emergency_access(
         session, actor=cast.emergency_doctor.actor, patient=elder, reason=EMERGENCY_REASONS[0]
@@ -63,21 +61,39 @@ def review_story(session: Session, posts: list[Post]) -> list[AccessRequest]:
     open_emergency_access(
         session, actor=cast.emergency_nurse.actor, patient=citizen, reason=EMERGENCY_REASONS[1]
     )
+    reads.append(_read(cast.doctor, people[personas.PROTECTED_CITIZEN.person_id]))
     stranger = _without_relation(session, people, region)
-    protected = people[personas.PROTECTED_CITIZEN.person_id]
+    if stranger is not None:
+        reads += [_lookup(cast.nurse, stranger), _read(cast.nurse, stranger)]
     # Mostly patients with a relation; in a small world, strangers fill the day up.
-    cast_aside = {me.id, partner.id, namesake.id}
-    ordered = {p.id: p for p in [*related, *people.values()] if p.id not in cast_aside}
-    busy = list(ordered.values())
+    cast_aside = {read.patient_pk for read in reads}
+    busy = [p for p in dict.fromkeys([*related, *people.values()]) if p.id not in cast_aside]
+    return reads + [_read(cast.emergency_nurse, p) for p in busy[:BUSY_DAY_PATIENTS]]
+
+
+def _household(session: Session, cast: _Cast, candidates: list[Person]) -> list[AccessRequest]:
+    """The clinician reads her own record and her partner's; the nurse reads a namesake."""
+    staff = session.get(Staff, cast.colleague.actor.staff_pk)
+    assert staff is not None
+    people = list(dict.fromkeys(candidates))
+    if len(people) < 3:
+        return []
+    male = staff.given_name in MALE_GIVEN_NAMES
+    me = next((p for p in people if (p.sex == "male") == male), people[0])
+    partner, namesake = [p for p in people if p is not me][:2]
+    _make_household(staff, me, partner)
+    namesake.family_name = personas.NURSE.family_name
     return [
         _read(cast.colleague, me),
         _read(cast.colleague, partner),
         _read(cast.nurse, namesake),
-        _read(cast.doctor, protected),
-        _lookup(cast.nurse, stranger),
-        _read(cast.nurse, stranger),
-        *(_read(cast.emergency_nurse, p) for p in busy[:BUSY_DAY_PATIENTS]),
     ]
+
+
+def _addressed(people: dict[str, Person]) -> list[Person]:
+    """Residents (not personas) with an address, for worlds too small for `_related_people`."""
+    persona_ids = {p.person_id for p in personas.CITIZENS}
+    return [p for p in people.values() if p.street_address and p.person_id not in persona_ids]
 
 
 def _cast(posts: list[Post]) -> _Cast:
@@ -131,7 +147,9 @@ def _all_people(session: Session) -> list[Person]:
     return list(session.scalars(select(Person).order_by(Person.id)))
 
 
-def _without_relation(session: Session, people: dict[str, Person], care_giver_hsaid: str) -> Person:
+def _without_relation(
+    session: Session, people: dict[str, Person], care_giver_hsaid: str
+) -> Person | None:
     """The first resident with no relation at all in Region Stockholm."""
     in_region = set(
         session.scalars(
@@ -143,7 +161,8 @@ def _without_relation(session: Session, people: dict[str, Person], care_giver_hs
     )
     persona_ids = {p.person_id for p in personas.CITIZENS}
     return next(
-        p for p in people.values() if p.id not in in_region and p.person_id not in persona_ids
+        (p for p in people.values() if p.id not in in_region and p.person_id not in persona_ids),
+        None,
     )
 
 
