@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from samvard.core.config import get_settings
 from samvard.core.db import make_engine, make_session_factory, transaction
 from samvard.demo.people import CitizenCountError, check_citizen_count
-from samvard.demo.world import DEFAULT_CITIZENS, DEFAULT_SEED, STAGES, DemoSummary, build_demo
+from samvard.demo.world import (
+    DEFAULT_CITIZENS,
+    DEFAULT_NODE_ID,
+    DEFAULT_SEED,
+    STAGES,
+    DemoSummary,
+    build_demo,
+)
 from samvard.directory.models import CareGiver, Staff, Unit
 from samvard.identity.models import Person
 
@@ -25,6 +32,8 @@ _TABLES = (
     "person",
     "care_relation",
     "audit_entry",
+    "record",
+    "consent",
 )
 _NOT_EMPTY = (
     "Databasen innehåller redan personer eller organisationer; demovärlden laddas bara i en "
@@ -52,17 +61,22 @@ def command(citizens: int, seed: int, database_url: str | None) -> None:
         check_citizen_count(citizens)
     except CitizenCountError as error:
         raise click.BadParameter(str(error), param_hint="--citizens") from error
-    engine = make_engine(database_url or get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(database_url or settings.database_url)
     started = time.perf_counter()
     try:
-        summary = load_demo_world(engine, citizens=citizens, seed=seed)
+        summary = load_demo_world(engine, citizens=citizens, seed=seed, node_id=settings.node_id)
     finally:
         engine.dispose()
     _print_summary(summary, seed, time.perf_counter() - started)
 
 
 def load_demo_world(
-    engine: Engine, *, citizens: int = DEFAULT_CITIZENS, seed: int = DEFAULT_SEED
+    engine: Engine,
+    *,
+    citizens: int = DEFAULT_CITIZENS,
+    seed: int = DEFAULT_SEED,
+    node_id: str = DEFAULT_NODE_ID,
 ) -> DemoSummary:
     """Build the demo world in one transaction, with progress lines on stderr.
 
@@ -79,7 +93,9 @@ def load_demo_world(
     with transaction(make_session_factory(engine)) as session:
         if _has_data(session):
             raise click.ClickException(_NOT_EMPTY)
-        return build_demo(session, citizens=citizens, seed=seed, progress=_progress)
+        return build_demo(
+            session, citizens=citizens, seed=seed, progress=_progress, node_id=node_id
+        )
 
 
 def _has_data(session: Session) -> bool:

@@ -1,7 +1,8 @@
 """Build the whole deterministic demo world in one transaction.
 
 Stages: geography (regions, municipalities) -> organisations (care givers, units) ->
-staff and assignments -> citizens -> care relations -> access history through the guard.
+staff and assignments -> citizens -> care relations -> access history through the guard ->
+records and consents written through the records and sharing actions.
 Each stage draws from its own random generator derived from the seed, so changing one
 stage does not reshuffle the others.
 """
@@ -21,13 +22,18 @@ from samvard.core.db import Base
 from samvard.demo.history import build_history, default_event_count
 from samvard.demo.organisations import build_organisations, load_geography
 from samvard.demo.people import build_people, check_citizen_count
+from samvard.demo.records import build_records
 from samvard.demo.relations import build_relations
 from samvard.demo.staff import build_staff
 from samvard.directory.models import Assignment, CareGiver, Municipality, Region, Staff, Unit
 from samvard.identity.models import Person
+from samvard.records.models import Record
+from samvard.sharing.models import Consent
 
 DEFAULT_CITIZENS = 10_000
 DEFAULT_SEED = 2026
+DEFAULT_NODE_ID = "samvard"
+"""The node the demo's records are indexed at (the default of SAMVARD_NODE_ID)."""
 
 ProgressCallback = Callable[[str, int, int], None]
 """Called as `progress(stage, done, total)`; stages are the keys of `STAGES`."""
@@ -39,6 +45,7 @@ STAGES = {
     "persons": "Invånare / citizens",
     "relations": "Vårdrelationer / care relations",
     "history": "Åtkomsthistorik / access history",
+    "records": "Journaluppgifter och samtycken / records and consents",
 }
 
 
@@ -56,6 +63,8 @@ class DemoSummary:
     care_relations: int
     audit_entries: int
     denied_accesses: int
+    records: int
+    consents: int
 
     def as_dict(self) -> dict[str, int]:
         """The counts by name, in table order."""
@@ -68,6 +77,7 @@ def build_demo(
     citizens: int = DEFAULT_CITIZENS,
     seed: int = DEFAULT_SEED,
     progress: ProgressCallback | None = None,
+    node_id: str = DEFAULT_NODE_ID,
 ) -> DemoSummary:
     """Create the demo world inside the caller's transaction (the caller commits).
 
@@ -99,6 +109,16 @@ def build_demo(
         rng=_rng(seed, "history"),
         events=default_event_count(citizens),
         progress=stage("history"),
+    )
+    build_records(
+        session,
+        directory,
+        posts,
+        residents,
+        relations,
+        rng=_rng(seed, "records"),
+        node_id=node_id,
+        progress=stage("records"),
     )
     return summarise(session)
 
@@ -133,4 +153,6 @@ def summarise(session: Session) -> DemoSummary:
         care_relations=count(CareRelation),
         audit_entries=count(AuditEntry),
         denied_accesses=denied or 0,
+        records=count(Record),
+        consents=count(Consent),
     )
