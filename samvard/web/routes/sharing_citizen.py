@@ -24,7 +24,6 @@ from samvard.web.templating import render
 router = APIRouter(prefix="/mina-sidor")
 
 HsaId = Annotated[str, Form(max_length=31)]
-OptionalHsaId = Annotated[str, Form(max_length=31)]
 # Messages after a change, named in the redirect so a reload does not repeat the change.
 _DONE = {
     "samtycke": "Ditt samtycke är registrerat och gäller från och med nu.",
@@ -96,34 +95,37 @@ def give_consent(
     request: Request,
     db: Db,
     login: CitizenLogin,
-    mottagare: OptionalHsaId = "",
+    mottagare: HsaId = "",
     mangd: Annotated[list[str] | None, Form(max_length=20)] = None,
     till: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     """Give a consent, or show the form again with what to correct."""
-    assert login.person is not None
-    values = {"mottagare": mottagare, "mangd": mangd or [], "till": till}
-    errors: dict[str, str] = {}
-    if not mottagare:
-        errors["accessor"] = "Välj vem samtycket ska gälla."
-    parsed = _parse_consent(db, mottagare, mangd or [], till, errors)
-    if parsed is not None and not errors:
-        accessor, sets, until = parsed
-        try:
-            actions.grant_consent(
-                db,
-                actor=login.actor,
-                patient=login.person,
-                accessor_hsaid=accessor,
-                info_sets=sets,
-                valid_until=until,
-            )
-            return _done("samtycken", "samtycke")
-        except actions.SharingError as error:
-            errors[error.field] = error.message
+    errors = _grant(db, login, mottagare, mangd or [], till)
+    if not errors:
+        return _done("samtycken", "samtycke")
     person = own_sharing(db, login)
-    extra = {"values": values, "errors": errors}
-    return _consents(request, db, person, extra=extra, status=400)
+    values = {"mottagare": mottagare, "mangd": mangd or [], "till": till}
+    return _consents(request, db, person, extra={"values": values, "errors": errors}, status=400)
+
+
+def _grant(db: Db, login: Login, accessor: str, kinds: list[str], until: str) -> dict[str, str]:
+    assert login.person is not None
+    errors = {} if accessor else {"accessor": "Välj vem samtycket ska gälla."}
+    parsed = _parse_consent(db, accessor, kinds, until, errors)
+    if parsed is None or errors:
+        return errors
+    try:
+        actions.grant_consent(
+            db,
+            actor=login.actor,
+            patient=login.person,
+            accessor_hsaid=parsed[0],
+            info_sets=parsed[1],
+            valid_until=parsed[2],
+        )
+    except actions.SharingError as error:
+        errors[error.field] = error.message
+    return errors
 
 
 def _parse_consent(
@@ -145,9 +147,7 @@ def _parse_consent(
 
 
 @router.post("/samtycken/{consent_id}/aterkalla", dependencies=[Csrf])
-def revoke_consent(
-    request: Request, db: Db, login: CitizenLogin, consent_id: PathId
-) -> RedirectResponse:
+def revoke_consent(db: Db, login: CitizenLogin, consent_id: PathId) -> RedirectResponse:
     """Withdraw a consent at once; withdrawing one already withdrawn changes nothing."""
     assert login.person is not None
     try:
@@ -204,11 +204,7 @@ def _block_target(db: Db, giver: str, unit: str) -> tuple[str, str | None]:
 
 @router.post("/sparrar", dependencies=[Csrf])
 def set_block(
-    request: Request,
-    db: Db,
-    login: CitizenLogin,
-    vardgivare: HsaId,
-    enhet: OptionalHsaId = "",
+    db: Db, login: CitizenLogin, vardgivare: HsaId, enhet: HsaId = ""
 ) -> RedirectResponse:
     """Block a care giver's, or one unit's, information from being shared."""
     assert login.person is not None
