@@ -170,7 +170,17 @@ def test_unknown_and_foreign_entries(sqlite_world: Database) -> None:
     login_staff(nurse, personas.NURSE.hsa_id)
     # Whether an entry exists is not revealed to anyone else.
     assert nurse.get("/personal/granskning/2000000").status_code == 403
-    assert nurse.get(f"/personal/granskning/{first_seq(client)}").status_code == 403
+    seq = first_seq(client)
+    assert nurse.get(f"/personal/granskning/{seq}").status_code == 403
+    token = csrf(nurse, "/personal")
+    before = counts(sqlite_world)
+    refused = nurse.post(
+        f"/personal/granskning/{seq}",
+        data={"csrf_token": token, "utfall": "justified"},
+    )
+    assert refused.status_code == 403
+    # The refused attempt is logged; no review is written.
+    assert counts(sqlite_world) == (before[0] + 1, before[1])
 
 
 def test_reviewers_find_the_queue_from_their_pages(sqlite_world: Database) -> None:
