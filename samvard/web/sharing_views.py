@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ from samvard.identity.models import Person
 from samvard.records.models import RecordKind
 from samvard.records.schemas import KIND_LABELS
 from samvard.sharing import preview as pv
+from samvard.sharing.inputs import SWEDEN
 from samvard.sharing.models import Block, Consent
 from samvard.sharing.policy import Ground
 from samvard.sharing.queries import get_sharing_state, list_holdings, list_readers
@@ -187,6 +188,7 @@ class ConsentRow:
     status: pv.ConsentStatus
     status_text: str
     revoked_at: datetime | None
+    until_text: str = "tills vidare"
 
     @property
     def revocable(self) -> bool:
@@ -221,7 +223,18 @@ def consent_row(consent: Consent, names: dict[str, str], now: datetime) -> Conse
         status=status,
         status_text=STATUS_TEXT[status],
         revoked_at=consent.revoked_at,
+        until_text=until_text(consent.valid_until),
     )
+
+
+def until_text(valid_until: datetime | None) -> str:
+    """When a consent ends, as the citizen chose it: "till och med" the last whole day."""
+    if valid_until is None:
+        return "tills vidare"
+    local = valid_until.astimezone(SWEDEN)
+    if local.time() == time(0):
+        return f"till och med {(local.date() - timedelta(days=1)).isoformat()}"
+    return f"till {local.strftime('%Y-%m-%d %H:%M')}"
 
 
 @dataclass(frozen=True)

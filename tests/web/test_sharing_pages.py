@@ -118,6 +118,7 @@ def test_consent_to_everyone_until_a_date(sqlite_world: Database) -> None:
     assert consent.valid_until.astimezone(inputs.SWEDEN).date() == last_day + timedelta(days=1)
     page = client.get("/mina-sidor/samtycken").text
     assert "Alla vård- och omsorgsgivare" in page and "Alla uppgifter" in page
+    assert f"till och med {last_day.isoformat()}" in page
 
 
 def test_search_offers_care_givers_by_name(sqlite_world: Database) -> None:
