@@ -76,7 +76,9 @@ def outcome_text(entry: AuditEntry) -> str:
         return "Nekad åtkomst till"
     if entry.reason == "emergency_access_opened":
         return "Öppnade"
-    return "Registrerade" if entry.action == "write" else "Läste"
+    # A producer node's entry: another node fetched the records to show its reader.
+    verbs = {"write": "Registrerade", "disclose": "Hämtade"}
+    return verbs.get(entry.action, "Läste")
 
 
 def is_emergency(entry: AuditEntry) -> bool:
