@@ -25,7 +25,7 @@ from samvard.records.models import RecordKind
 from samvard.records.schemas import NewRecord
 from samvard.sharing import actions as sharing
 from samvard.sharing.actions import SharingError
-from samvard.sharing.queries import get_sharing_state
+from samvard.sharing.queries import get_sharing_state, list_consents
 from tests.conftest import Database
 from tests.support.actors import citizen_actor, person_by_id, staff_actor, unit_by_hsaid
 
@@ -60,6 +60,17 @@ def _read(session: Session, actor: Actor, patient: Person, kind: RecordKind, sou
         return f"denied:{denied.decision.reason}"
 
 
+def _elder_without_consents(session: Session) -> Person:
+    """The demo's elderly patient, with the demo's consents withdrawn (rolled back after)."""
+    elder = person_by_id(session, personas.ELDER.person_id)
+    for consent in list_consents(session, elder):
+        if consent.revoked_at is None:
+            sharing.revoke_consent(
+                session, actor=citizen_actor(elder), patient=elder, consent_id=consent.id
+            )
+    return elder
+
+
 def _medication(session: Session, patient: Person) -> None:
     nurse = staff_actor(session, personas.NURSE)
     records.write(
@@ -84,7 +95,7 @@ def _medication(session: Session, patient: Person) -> None:
 
 
 def test_consent_opens_block_closes_revocation_stops(session: Session) -> None:
-    elder = person_by_id(session, personas.ELDER.person_id)
+    elder = _elder_without_consents(session)
     _medication(session, elder)
     carer = staff_actor(session, personas.CARE_STAFF)
     me = citizen_actor(elder)
@@ -121,7 +132,7 @@ def test_consent_opens_block_closes_revocation_stops(session: Session) -> None:
 
 
 def test_consent_to_another_organisation_or_set_does_not_count(session: Session) -> None:
-    elder = person_by_id(session, personas.ELDER.person_id)
+    elder = _elder_without_consents(session)
     carer = staff_actor(session, personas.CARE_STAFF)
     me = citizen_actor(elder)
     sharing.grant_consent(session, actor=me, patient=elder, accessor_hsaid="SE2321000016-XXXX")
@@ -137,7 +148,7 @@ def test_consent_to_another_organisation_or_set_does_not_count(session: Session)
 
 
 def test_emergency_access_is_health_care_only_and_a_block_beats_it(session: Session) -> None:
-    elder = person_by_id(session, personas.ELDER.person_id)
+    elder = _elder_without_consents(session)
     carer = staff_actor(session, personas.CARE_STAFF)
     nurse = staff_actor(session, personas.NURSE)
     note = RecordKind.NOTE
@@ -163,7 +174,7 @@ def test_emergency_access_is_health_care_only_and_a_block_beats_it(session: Sess
 
 
 def test_only_the_patient_blocks_and_revokes(session: Session) -> None:
-    elder = person_by_id(session, personas.ELDER.person_id)
+    elder = _elder_without_consents(session)
     nurse = staff_actor(session, personas.NURSE)
     with pytest.raises(SharingError):
         sharing.set_block(session, actor=nurse, patient=elder, care_giver_hsaid=MUNICIPALITY)
@@ -176,13 +187,13 @@ def test_only_the_patient_blocks_and_revokes(session: Session) -> None:
 
 def test_children_under_the_consent_age_need_no_consent(session: Session) -> None:
     child = person_by_id(session, personas.CHILD.person_id)
-    elder = person_by_id(session, personas.ELDER.person_id)
+    elder = _elder_without_consents(session)
     assert get_sharing_state(session, child, now=utcnow()).child_without_capacity
     assert not get_sharing_state(session, elder, now=utcnow()).child_without_capacity
 
 
 def test_presumed_consent_needs_staff_and_a_reason(session: Session) -> None:
-    elder = person_by_id(session, personas.ELDER.person_id)
+    elder = _elder_without_consents(session)
     carer = staff_actor(session, personas.CARE_STAFF)
     from samvard.sharing.models import ConsentBasis
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -21,8 +22,18 @@ from samvard.sharing.actions import grant_consent, revoke_consent, set_block
 from samvard.sharing.queries import list_consents
 from tests.conftest import Database, make_settings
 from tests.support.actors import citizen_actor, person_by_id, staff_actor, unit_by_hsaid
+from tests.support.world_state import preserved_sharing
 
 pytestmark = pytest.mark.db
+
+
+@pytest.fixture(autouse=True)
+def _restore_world(world: Database) -> Iterator[None]:
+    # These tests commit; the PostgreSQL demo world is shared with every other test.
+    with preserved_sharing(world.engine):
+        yield
+
+
 KIND = RecordKind.MEDICATION
 TITLE = "Testmedicin för konsumenten"
 

@@ -56,15 +56,21 @@ def test_a_record_is_written_logged_and_indexed(session: Session) -> None:
     assert shared.shareable and shared.care_giver_id == home_care.care_giver_id
     kept = write(session, new=_intervention("missbruk"), node_id="n1", **kw)  # type: ignore[arg-type]
     assert not kept.shareable
-    lines = session.scalars(select(Engagement).where(Engagement.person_id == elder.person_id)).all()
+
+    def lines() -> list[tuple[str, str]]:
+        session.expire_all()  # the index is upserted in SQL, behind the identity map
+        rows = session.scalars(
+            select(Engagement).where(
+                Engagement.person_id == elder.person_id,
+                Engagement.info_set == RecordKind.SOCIAL_CARE,
+            )
+        )
+        return [(e.unit_hsaid, e.node_id) for e in rows]
+
     # One line per unit and information set; the out-of-scope record adds none.
-    assert [(e.unit_hsaid, e.info_set) for e in lines] == [
-        (personas.HOME_CARE_UNIT, RecordKind.SOCIAL_CARE)
-    ]
+    assert lines() == [(personas.HOME_CARE_UNIT, "n1")]
     write(session, new=_intervention("funktionsnedsattning"), node_id="n2", **kw)  # type: ignore[arg-type]
-    session.expire_all()  # the index is upserted in SQL, behind the identity map
-    again = session.scalars(select(Engagement).where(Engagement.person_id == elder.person_id)).all()
-    assert len(again) == 1 and again[0].node_id == "n2"
+    assert lines() == [(personas.HOME_CARE_UNIT, "n2")]
 
 
 def test_bad_details_write_nothing_and_say_why_in_swedish(session: Session) -> None:
