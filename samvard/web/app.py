@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -10,6 +12,7 @@ from sqlalchemy import Engine
 
 from samvard.core.config import Settings, get_settings
 from samvard.core.db import make_engine, make_session_factory
+from samvard.federation.pusher import EngagementPusher, needs_pusher
 from samvard.web import handlers
 from samvard.web.middleware import BodyLimitMiddleware, WebContextMiddleware
 from samvard.web.routes import (
@@ -37,6 +40,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
     app = FastAPI(
+        lifespan=_lifespan,
         title="Samvård API",
         version="0.1.0",
         docs_url=None,
@@ -75,6 +79,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         form_action=_oidc_origins(settings),
     )
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # A producer node in a federation keeps the national engagement index current.
+    pusher = None
+    if needs_pusher(app.state.settings):
+        pusher = EngagementPusher(app.state.session_factory, app.state.settings)
+        pusher.start()
+    yield
+    if pusher is not None:
+        pusher.stop()
 
 
 def _oidc_origins(settings: Settings) -> str:
