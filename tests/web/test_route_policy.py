@@ -44,6 +44,7 @@ ADMIN_PAGE = expect(403, anon=303, citizen=303, admin=200, ended=409)
 DIRECTORY_API = expect(200, anon=401, ended=403)
 STAFF_DIRECTORY = expect(200, anon=401, citizen=403, ended=403)
 LOG_REVIEW_PAGE = expect(403, anon=303, citizen=303, reviewer=200, ended=409)
+PATIENT_PAGE = expect(403, anon=303, citizen=303, nurse=200, ended=409)
 PATIENT_FHIR = expect(403, anon=401, citizen=200, nurse=200)
 
 # (method, path template) -> expected status per role
@@ -84,6 +85,12 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/personal/patient/{person_pk}"): expect(
         403, anon=303, citizen=303, nurse=200, ended=409
     ),
+    # Records pages: care roles with a relation (the nurse has one with the sample patient).
+    ("GET", "/personal/patient/{person_pk}/journal"): PATIENT_PAGE,
+    ("GET", "/personal/patient/{person_pk}/sammanhallen"): PATIENT_PAGE,
+    ("POST", "/personal/patient/{person_pk}/journal"): expect(403),
+    ("POST", "/personal/patient/{person_pk}/sammanhallen/samtycke"): expect(403),
+    ("POST", "/personal/patient/{person_pk}/sammanhallen/nodatkomst"): expect(403),
     ("GET", "/personal/logg"): expect(403, anon=303, citizen=303, reviewer=200, ended=409),
     ("GET", "/personal/granskning"): LOG_REVIEW_PAGE,
     ("GET", "/personal/granskning/rapport.csv"): LOG_REVIEW_PAGE,
