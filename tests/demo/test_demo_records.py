@@ -86,7 +86,8 @@ def test_every_record_was_written_through_the_policy_hook(world: Database) -> No
             )
         ).all()
         assert len(records) >= 30
-        assert Counter(w.outcome for w in writes) == {"allowed": len(records)}
+        # (The PostgreSQL world is shared: other tests may add refused writes to it.)
+        assert sum(w.outcome == "allowed" for w in writes) == len(records)
         # The engagement index knows every shareable record's unit and information set.
         lines = {
             (e.person_id, e.unit_hsaid, e.info_set) for e in session.scalars(select(Engagement))
@@ -107,12 +108,15 @@ def _person_id(session: Session, pk: int) -> str:
 def test_elder_consents_to_the_municipality(world: Database) -> None:
     with world.sessions() as session:
         elder = person_by_id(session, personas.ELDER.person_id)
-        consents = session.scalars(select(Consent).where(Consent.person_id == elder.id)).all()
+        consents = session.scalars(
+            select(Consent).where(
+                Consent.person_id == elder.id, Consent.registered_by == elder.person_id
+            )
+        ).all()
         home_care = unit_by_hsaid(session, personas.HOME_CARE_UNIT)
         assert [(c.accessor_hsaid, c.basis, c.info_sets) for c in consents] == [
             (home_care.care_giver.hsa_id, ConsentBasis.PATIENT, None)
         ]
-        assert consents[0].registered_by == elder.person_id
 
 
 def _medication_read(session: Session, persona: personas.StaffPersona) -> AccessRequest:
@@ -141,7 +145,8 @@ def test_the_municipal_care_staff_may_read_the_health_centres_medications(
 def test_without_consent_the_other_shared_patients_are_denied(world: Database) -> None:
     # Two of the other shared patients consented to everyone, the others to no one.
     with world.sessions() as session:
-        consents = session.scalars(select(Consent)).all()
+        # The patients' own consents (staff register theirs under an HSA-id).
+        consents = [c for c in session.scalars(select(Consent)) if c.registered_by.isdigit()]
         assert Counter(c.accessor_hsaid is None for c in consents) == {True: 2, False: 1}
         with_records = set(session.scalars(select(Record.person_id)))
         consenting = {c.person_id for c in consents}
