@@ -52,6 +52,8 @@ PAGES = [
     ("nurse", "/personal/enhet", 200),
     ("nurse", "/personal", 200),
     ("nurse", "/personal/patient/{citizen}", 200),
+    ("nurse", "/personal/patient/{citizen}/journal?mangd=diagnosis", 200),
+    ("nurse", "/personal/patient/{citizen}/sammanhallen?mangd=diagnosis", 200),
     ("administrator", "/admin/katalog", 200),
     ("administrator", "/admin/katalog/region/01", 200),
     ("administrator", "/admin/katalog/ny-enhet", 200),

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import Locator, Page, expect
 
-from samvard.demo.personas import CARE_STAFF, ELDER, HOME_CARE_UNIT
+from samvard.demo.personas import CARE_STAFF, ELDER, HOME_CARE_UNIT, NURSE, VARDCENTRAL_UNIT
 from tests.browser.flows import (
     LiveServer,
     access_log_rows,
@@ -107,3 +108,33 @@ def test_nurse_reads_with_consent_then_the_patient_blocks_and_sees_both(
     assert f"från {HEALTH_CENTRE_GIVER}" in consented["Vad"]
     assert "samtyckt" in consented["Varför"]
     screenshot(patient, artifacts / "coordinated-access-log.png")
+
+
+def test_without_consent_the_clinician_opens_emergency_access(
+    page: Page, live_server: LiveServer, artifacts: Path
+) -> None:
+    pk = person_pk(live_server.database_url, ELDER.person_id)
+    login_staff(page, NURSE, VARDCENTRAL_UNIT)
+    page.goto(f"/personal/patient/{pk}/sammanhallen?mangd=social_care")
+    municipality = _sources(page).filter(has_text="Socialnämnden i Stockholms kommun")
+    expect(municipality).to_contain_text("Nekad")
+    expect(page.get_by_role("heading", name="Patienten har inte samtyckt")).to_be_visible()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    violations = Axe().run(page, options=options).response["violations"]
+    assert not violations, [v["id"] for v in violations]
+    screenshot(page, artifacts / "coordinated-offer.png")
+
+    # A reason too short is refused in Swedish, with the text kept.
+    reason = page.get_by_label("Skäl till nödåtkomst")
+    reason.fill("akut")
+    page.get_by_role("button", name="Öppna nödåtkomst").click()
+    expect(page.get_by_role("alert")).to_contain_text("minst tio tecken")
+    expect(page.get_by_label("Skäl till nödåtkomst")).to_have_value("akut")
+    page.get_by_label("Skäl till nödåtkomst").fill("Medvetslös på mottagningen, insatserna behövs.")
+    page.get_by_role("button", name="Öppna nödåtkomst").click()
+
+    expect(page.get_by_role("main")).to_contain_text("du har nödåtkomst till patientens uppgifter")
+    expect(municipality).to_contain_text("Svarade")
+    expect(page.get_by_role("main")).to_contain_text("Hemtjänst: personlig omvårdnad")
+    expect(page.get_by_role("main")).not_to_contain_text("Stödsamtal")
+    screenshot(page, artifacts / "coordinated-emergency.png")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -90,6 +91,10 @@ def test_without_consent_the_nurse_is_offered_consent_and_emergency_access(
     assert f'action="/personal/patient/{pk}/sammanhallen/samtycke"' in page.text
     assert "Öppna nödåtkomst" in page.text
     assert "Hemtjänst: personlig omvårdnad" not in page.text
+    # Each offered form carries this browser's CSRF token.
+    for action in ("samtycke", "nodatkomst"):
+        form = page.text.split(f"/sammanhallen/{action}", 1)[1].split("</form>", 1)[0]
+        assert re.search(r'name="csrf_token" value="[^"]+"', form), action
 
 
 def test_registering_the_patients_consent_opens_the_source(sqlite_world: Database) -> None:
