@@ -113,7 +113,7 @@ def test_registering_the_patients_consent_opens_the_source(sqlite_world: Databas
     assert response.status_code == 303
     page = nurse.get(response.headers["location"])
     assert "Samtycket är registrerat." in page.text
-    assert "Hemtjänst: personlig omvårdnad" in page.text and "Målgrupp: Äldre" in page.text
+    assert "Hemtjänst: personlig omvårdnad" in page.text and "<dd>Äldre</dd>" in page.text
     # Individual and family care never leaves the municipality, consent or not.
     assert "Stödsamtal" not in page.text
     with sqlite_world.sessions() as session:
