@@ -12,6 +12,7 @@ from samvard.access.schemas import AccessRequest, Action, Actor, InfoSet, Purpos
 from samvard.core.db import utcnow
 from samvard.directory.models import Unit
 from samvard.identity.models import Person
+from samvard.records.messages import swedish_errors
 from samvard.records.models import Record
 from samvard.records.policy import in_scope
 from samvard.records.schemas import NewRecord, parse_details
@@ -45,7 +46,7 @@ def write(
     try:
         details = parse_details(new.kind, new.details).model_dump(mode="json")
     except ValidationError as error:
-        raise RecordError(_swedish_errors(error)) from error
+        raise RecordError(swedish_errors(error)) from error
     replaced = session.get(Record, new.replaces_id) if new.replaces_id else None
     if new.replaces_id and (replaced is None or replaced.person_id != patient.id):
         raise RecordError({"replaces_id": "Uppgiften som ska ersättas finns inte."})
@@ -83,25 +84,3 @@ def write(
             node_id=node_id,
         )
     return record
-
-
-def _swedish_errors(error: ValidationError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "details"
-        errors[field] = _MESSAGES.get(item["type"], "Ogiltigt värde.")
-    return errors
-
-
-_MESSAGES = {
-    "missing": "Uppgiften saknas.",
-    "string_too_short": "Uppgiften får inte vara tom.",
-    "string_too_long": "Texten är för lång.",
-    "string_pattern_mismatch": "Koden har fel format.",
-    "enum": "Okänt värde.",
-    "literal_error": "Okänt värde.",
-    "date_from_datetime_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
-    "date_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
-    "extra_forbidden": "Okänt fält.",
-    "bool_parsing": "Ange ja eller nej.",
-}

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Form, Header, Path, Request
 from sqlalchemy.orm import Session
 
+from samvard.access.actors import staff_actor
 from samvard.access.guard import AccessDenied
 from samvard.access.schemas import Actor, ActorKind
 from samvard.auth import actions as auth_actions
@@ -75,24 +76,7 @@ class Login:
         if self.person is not None:
             return Actor(kind=ActorKind.CITIZEN, id=self.person.person_id, person_pk=self.person.id)
         assert self.staff is not None
-        return _staff_actor(self.staff, self.assignment)
-
-
-def _staff_actor(staff: Staff, assignment: Assignment | None) -> Actor:
-    if assignment is None:
-        return Actor(kind=ActorKind.STAFF, id=staff.hsa_id, staff_pk=staff.id)
-    unit = assignment.unit
-    return Actor(
-        kind=ActorKind.STAFF,
-        id=staff.hsa_id,
-        staff_pk=staff.id,
-        role=assignment.role,
-        unit_id=unit.id,
-        unit_hsaid=unit.hsa_id,
-        care_giver_id=unit.care_giver_id,
-        care_giver_hsaid=unit.care_giver.hsa_id,
-        care_giver_kind=unit.care_giver.kind,
-    )
+        return staff_actor(self.staff, self.assignment)
 
 
 def optional_login(request: Request, db: Db) -> Login | None:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from samvard.records.messages import swedish_errors
 from samvard.records.models import RecordKind
 from samvard.records.schemas import NewRecord, parse_details
 
@@ -131,25 +132,6 @@ LABELS = {
     for f in (*COMMON_FIELDS, SHARE_FIELD, *(f for fs in FIELDS.values() for f in fs))
 }
 
-_MESSAGES = {
-    "missing": "Uppgiften saknas.",
-    "string_too_short": "Uppgiften får inte vara tom.",
-    "string_too_long": "Texten är för lång.",
-    "string_pattern_mismatch": "Koden har fel format.",
-    "enum": "Välj ett av alternativen.",
-    "literal_error": "Välj ett av alternativen.",
-    "date_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
-    "date_from_datetime_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
-    "date_from_datetime_inexact": "Ange ett datum (ÅÅÅÅ-MM-DD).",
-    "bool_parsing": "Ange ja eller nej.",
-    "extra_forbidden": "Okänt fält.",
-}
-# A code in the wrong format says which format is wanted.
-_PATTERN_HINTS = {
-    "code": "Ange en ICD-10-SE-kod, till exempel E11.9.",
-    "atc": "Ange en ATC-kod, till exempel C09AA02.",
-    "npu_code": "Ange en NPU-kod, till exempel NPU27300.",
-}
 # Which date a closing date must not precede.
 _STARTS = {"ended_on": ("started_on", "decided_on")}
 
@@ -210,20 +192,6 @@ def _as_date(value: object) -> date | None:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
-
-
-def swedish_errors(error: ValidationError, *, skip: set[str] | None = None) -> dict[str, str]:
-    """Swedish messages keyed by the field each problem is about (first problem wins)."""
-    errors: dict[str, str] = {}
-    for item in error.errors():
-        field = str(item["loc"][0]) if item["loc"] else "details"
-        if field in (skip or set()) or field in errors:
-            continue
-        message = _MESSAGES.get(item["type"], "Ogiltigt värde.")
-        if item["type"] == "string_pattern_mismatch":
-            message = _PATTERN_HINTS.get(field, message)
-        errors[field] = message
-    return errors
 
 
 def describe(kind: RecordKind, details: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -93,7 +93,7 @@ def test_bad_details_write_nothing_and_say_why_in_swedish(session: Session) -> N
             new=bad,
             node_id="n",
         )
-    assert error.value.errors == {"code": "Koden har fel format."}
+    assert error.value.errors == {"code": "Ange en ICD-10-SE-kod, till exempel E11.9."}
     assert _count(session, Record) == before
 
 

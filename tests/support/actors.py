@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samvard.access.actors import staff_actor as _acting
 from samvard.access.schemas import Actor, ActorKind
 from samvard.demo.personas import StaffPersona
 from samvard.directory.models import Assignment, Staff, Unit
@@ -21,18 +22,7 @@ def staff_actor(session: Session, persona: StaffPersona, unit_hsaid: str | None 
         .where(Assignment.staff_id == staff.id, Unit.hsa_id == unit_hsa)
     ).first()
     assert assignment is not None, f"{persona.key} has no assignment at {unit_hsa}"
-    unit = assignment.unit
-    return Actor(
-        kind=ActorKind.STAFF,
-        id=staff.hsa_id,
-        staff_pk=staff.id,
-        role=assignment.role,
-        unit_id=unit.id,
-        unit_hsaid=unit.hsa_id,
-        care_giver_id=unit.care_giver_id,
-        care_giver_hsaid=unit.care_giver.hsa_id,
-        care_giver_kind=unit.care_giver.kind,
-    )
+    return _acting(staff, assignment)
 
 
 def citizen_actor(person: Person) -> Actor:
