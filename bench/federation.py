@@ -22,8 +22,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.http_bench import HOST, free_port, stop, tail
+from bench.http_bench import HOST, STOP_TIMEOUT_SECONDS
 from bench.support import median, percentile_ms, progress, rate
+from samvard.core.processes import free_port, stop, wait_until_serving
 from samvard.federation import fanout, remote
 from samvard.federation.fanout import Deadlines, Source
 from samvard.federation.in_process import parse
@@ -58,34 +59,19 @@ def producer_processes(directory: Path) -> Iterator[list[str]]:
     with ExitStack() as stack:
         urls = []
         for number in range(PROCESSES):
-            port = free_port()
-            log = stack.enter_context((directory / f"producer-{number}.log").open("wb"))
+            port = free_port(HOST)
+            log_path = directory / f"producer-{number}.log"
+            log = stack.enter_context(log_path.open("wb"))
             process = subprocess.Popen(  # noqa: S603 - our own interpreter and script
                 [sys.executable, str(PRODUCER_SCRIPT), "--host", HOST, "--port", str(port),
                  "--config", str(config)],
                 stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
             )  # fmt: skip
-            stack.callback(stop, process)
+            stack.callback(stop, process, timeout_s=STOP_TIMEOUT_SECONDS)
             url = f"http://{HOST}:{port}"
-            _wait(process, url, directory / f"producer-{number}.log")
+            wait_until_serving(process, url, log_path, what="producer")
             urls.append(url)
         yield urls
-
-
-def _wait(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    import httpx
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"producer exited:\n{tail(log)}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1.0, trust_env=False).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"producer not serving:\n{tail(log)}")
 
 
 def sources(urls: list[str], modes: list[str]) -> list[Source]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import httpx
 from bench.support import median, percentile_ms, progress, rate
 from samvard.core import migrate
 from samvard.core.db import make_engine, make_session_factory, transaction
+from samvard.core.processes import free_port, stop, wait_until_serving
 from samvard.demo.personas import CITIZEN, NURSE
 from samvard.demo.world import build_demo
 
@@ -81,13 +81,6 @@ def prepare_database(directory: Path) -> str:
     return url
 
 
-def free_port() -> int:
-    """A loopback port free right now (another process could take it before the server)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
 def server_environment(database_url: str, directory: Path, base_url: str) -> dict[str, str]:
     """The app reads its settings from the environment only; plain http needs insecure cookies."""
     return {
@@ -102,7 +95,7 @@ def server_environment(database_url: str, directory: Path, base_url: str) -> dic
 @contextmanager
 def running_server(database_url: str, directory: Path) -> Iterator[str]:
     """Serve the app on a free loopback port; yields its base URL, stops it on exit."""
-    port = free_port()
+    port = free_port(HOST)
     base_url = f"http://{HOST}:{port}"
     # No access log: writing a line per request would be measured as the app's cost.
     command = [
@@ -116,42 +109,10 @@ def running_server(database_url: str, directory: Path) -> Iterator[str]:
             env=server_environment(database_url, directory, base_url),
         )  # fmt: skip
         try:
-            wait_until_serving(process, base_url, log_path)
+            wait_until_serving(process, base_url, log_path, timeout_s=STARTUP_TIMEOUT_SECONDS)
             yield base_url
         finally:
-            stop(process)
-
-
-def wait_until_serving(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
-    """Poll /healthz until it answers; fail with the server's log if it dies or hangs."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited ({process.returncode}):\n{tail(log)}")
-        try:
-            if httpx.get(f"{base_url}/healthz", timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"server not serving after {STARTUP_TIMEOUT_SECONDS} s:\n{tail(log)}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """Terminate the server (the one process we started), killing it if it lingers."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def tail(log: Path) -> str:
-    """The end of the server's log, for error messages."""
-    return log.read_text(encoding="utf-8", errors="replace")[-4000:]
+            stop(process, timeout_s=STOP_TIMEOUT_SECONDS)
 
 
 def csrf_token(client: httpx.Client, path: str) -> str:

@@ -137,6 +137,15 @@ def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
+def world_session(world: Database) -> Iterator[Session]:
+    """A session on `world` whose work is rolled back: the PostgreSQL world is shared."""
+    with Session(world.engine) as session:
+        session.begin()
+        yield session
+        session.rollback()
+
+
+@pytest.fixture
 def sqlite_world(tmp_path: Path, _sqlite_world_template: Path) -> Iterator[Database]:
     """A private demo world on SQLite only (for tests that need no backend matrix)."""
     shutil.copy(_sqlite_world_template, tmp_path / "samvard.db")

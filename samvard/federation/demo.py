@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-import httpx
-
+from samvard.core.processes import stop_all, wait_until_serving
 from samvard.demo import personas
 from samvard.federation import demo_seed
 from samvard.federation.keys import generate_node_key, write_key_file
@@ -141,36 +140,6 @@ def start_node(layout: Layout, node: DemoNode) -> subprocess.Popen[bytes]:
         )  # fmt: skip
 
 
-def wait_until_serving(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    """Poll /healthz until the node answers; fail with its log if it exits or hangs."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
-            raise RuntimeError(f"node exited ({process.returncode}):\n{tail}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1.0, trust_env=False).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} not serving after {STARTUP_TIMEOUT_S:g} s")
-
-
-def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
-    """Terminate every node we started, then kill any that linger; never leaves orphans."""
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    deadline = time.monotonic() + STOP_TIMEOUT_S
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @contextmanager
 def running_nodes(layout: Layout, say: Say) -> Iterator[list[subprocess.Popen[bytes]]]:
     """Start every node in order (index first), stop them all on exit."""
@@ -181,11 +150,12 @@ def running_nodes(layout: Layout, say: Say) -> Iterator[list[subprocess.Popen[by
             say(f"[{number}/{len(NODES)}] Startar {node.id} på {layout.url(node)} …")
             process = start_node(layout, node)
             processes.append(process)
-            wait_until_serving(process, layout.url(node), layout.home(node) / "server.log")
+            wait_until_serving(process, layout.url(node), layout.home(node) / "server.log",
+                               timeout_s=STARTUP_TIMEOUT_S, what="node")  # fmt: skip
             say(f"      klar ({time.perf_counter() - started:.1f} s)")
         yield processes
     finally:
-        stop_all(processes)
+        stop_all(processes, timeout_s=STOP_TIMEOUT_S)
 
 
 @contextmanager

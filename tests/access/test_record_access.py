@@ -7,7 +7,6 @@ emergency access is health care's alone, and every attempt is logged with its so
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -26,18 +25,7 @@ from samvard.records.schemas import NewRecord
 from samvard.sharing import actions as sharing
 from samvard.sharing.actions import SharingError
 from samvard.sharing.queries import get_sharing_state, list_consents
-from tests.conftest import Database
 from tests.support.actors import citizen_actor, person_by_id, staff_actor, unit_by_hsaid
-
-
-@pytest.fixture
-def session(world: Database) -> Iterator[Session]:
-    """A session whose work is rolled back: the PostgreSQL world is shared."""
-    with Session(world.engine) as session:
-        session.begin()
-        yield session
-        session.rollback()
-
 
 REGION = f"{personas.STOCKHOLM_REGION}-VG"
 MUNICIPALITY = f"{personas.STOCKHOLM_MUNICIPALITY}-VG"
@@ -94,29 +82,31 @@ def _medication(session: Session, patient: Person) -> None:
     )
 
 
-def test_consent_opens_block_closes_revocation_stops(session: Session) -> None:
-    elder = _elder_without_consents(session)
-    _medication(session, elder)
-    carer = staff_actor(session, personas.CARE_STAFF)
+def test_consent_opens_block_closes_revocation_stops(world_session: Session) -> None:
+    elder = _elder_without_consents(world_session)
+    _medication(world_session, elder)
+    carer = staff_actor(world_session, personas.CARE_STAFF)
     me = citizen_actor(elder)
     med = RecordKind.MEDICATION
 
-    assert _read(session, carer, elder, med, REGION) == "denied:no_consent"
-    consent = sharing.grant_consent(session, actor=me, patient=elder, accessor_hsaid=MUNICIPALITY)
-    assert _read(session, carer, elder, med, REGION) == "consent"
+    assert _read(world_session, carer, elder, med, REGION) == "denied:no_consent"
+    consent = sharing.grant_consent(
+        world_session, actor=me, patient=elder, accessor_hsaid=MUNICIPALITY
+    )
+    assert _read(world_session, carer, elder, med, REGION) == "consent"
 
-    block = sharing.set_block(session, actor=me, patient=elder, care_giver_hsaid=REGION)
-    assert _read(session, carer, elder, med, REGION) == "denied:blocked"
+    block = sharing.set_block(world_session, actor=me, patient=elder, care_giver_hsaid=REGION)
+    assert _read(world_session, carer, elder, med, REGION) == "denied:blocked"
     # The region's own staff are not stopped by a block that keeps records inside it.
-    nurse = staff_actor(session, personas.NURSE)
-    assert _read(session, nurse, elder, med, REGION) == "care_relation"
+    nurse = staff_actor(world_session, personas.NURSE)
+    assert _read(world_session, nurse, elder, med, REGION) == "care_relation"
 
-    sharing.lift_block(session, actor=me, patient=elder, block_id=block.id)
-    assert _read(session, carer, elder, med, REGION) == "consent"
-    sharing.revoke_consent(session, actor=me, patient=elder, consent_id=consent.id)
-    assert _read(session, carer, elder, med, REGION) == "denied:no_consent"
+    sharing.lift_block(world_session, actor=me, patient=elder, block_id=block.id)
+    assert _read(world_session, carer, elder, med, REGION) == "consent"
+    sharing.revoke_consent(world_session, actor=me, patient=elder, consent_id=consent.id)
+    assert _read(world_session, carer, elder, med, REGION) == "denied:no_consent"
 
-    logged = session.scalars(
+    logged = world_session.scalars(
         select(AuditEntry)
         .where(AuditEntry.patient_id == elder.person_id, AuditEntry.actor_id == carer.id)
         .order_by(AuditEntry.seq)
@@ -131,75 +121,77 @@ def test_consent_opens_block_closes_revocation_stops(session: Session) -> None:
     ]
 
 
-def test_consent_to_another_organisation_or_set_does_not_count(session: Session) -> None:
-    elder = _elder_without_consents(session)
-    carer = staff_actor(session, personas.CARE_STAFF)
+def test_consent_to_another_organisation_or_set_does_not_count(world_session: Session) -> None:
+    elder = _elder_without_consents(world_session)
+    carer = staff_actor(world_session, personas.CARE_STAFF)
     me = citizen_actor(elder)
-    sharing.grant_consent(session, actor=me, patient=elder, accessor_hsaid="SE2321000016-XXXX")
     sharing.grant_consent(
-        session,
+        world_session, actor=me, patient=elder, accessor_hsaid="SE2321000016-XXXX"
+    )
+    sharing.grant_consent(
+        world_session,
         actor=me,
         patient=elder,
         accessor_hsaid=MUNICIPALITY,
         info_sets=[InfoSet.RECORD_DIAGNOSIS],
     )
-    assert _read(session, carer, elder, RecordKind.MEDICATION, REGION) == "denied:no_consent"
-    assert _read(session, carer, elder, RecordKind.DIAGNOSIS, REGION) == "consent"
+    assert _read(world_session, carer, elder, RecordKind.MEDICATION, REGION) == "denied:no_consent"
+    assert _read(world_session, carer, elder, RecordKind.DIAGNOSIS, REGION) == "consent"
 
 
-def test_emergency_access_is_health_care_only_and_a_block_beats_it(session: Session) -> None:
-    elder = _elder_without_consents(session)
-    carer = staff_actor(session, personas.CARE_STAFF)
-    nurse = staff_actor(session, personas.NURSE)
+def test_emergency_access_is_health_care_only_and_a_block_beats_it(world_session: Session) -> None:
+    elder = _elder_without_consents(world_session)
+    carer = staff_actor(world_session, personas.CARE_STAFF)
+    nurse = staff_actor(world_session, personas.NURSE)
     note = RecordKind.NOTE
 
     with pytest.raises(AccessDenied) as refused:
         sharing.open_emergency_access(
-            session, actor=carer, patient=elder, reason="Akut försämring i hemmet"
+            world_session, actor=carer, patient=elder, reason="Akut försämring i hemmet"
         )
     assert refused.value.decision.reason == "no_emergency_access"
     with pytest.raises(SharingError):
-        sharing.open_emergency_access(session, actor=nurse, patient=elder, reason="kort")
+        sharing.open_emergency_access(world_session, actor=nurse, patient=elder, reason="kort")
 
-    assert _read(session, nurse, elder, note, MUNICIPALITY) == "denied:no_consent"
+    assert _read(world_session, nurse, elder, note, MUNICIPALITY) == "denied:no_consent"
     opened = sharing.open_emergency_access(
-        session, actor=nurse, patient=elder, reason="Medvetslös, anhöriga nås inte"
+        world_session, actor=nurse, patient=elder, reason="Medvetslös, anhöriga nås inte"
     )
     assert opened.expires_at > utcnow()
-    assert _read(session, nurse, elder, note, MUNICIPALITY) == "emergency_access"
+    assert _read(world_session, nurse, elder, note, MUNICIPALITY) == "emergency_access"
     sharing.set_block(
-        session, actor=citizen_actor(elder), patient=elder, care_giver_hsaid=MUNICIPALITY
+        world_session, actor=citizen_actor(elder), patient=elder, care_giver_hsaid=MUNICIPALITY
     )
-    assert _read(session, nurse, elder, note, MUNICIPALITY) == "denied:blocked"
+    assert _read(world_session, nurse, elder, note, MUNICIPALITY) == "denied:blocked"
 
 
-def test_only_the_patient_blocks_and_revokes(session: Session) -> None:
-    elder = _elder_without_consents(session)
-    nurse = staff_actor(session, personas.NURSE)
+def test_only_the_patient_blocks_and_revokes(world_session: Session) -> None:
+    elder = _elder_without_consents(world_session)
+    nurse = staff_actor(world_session, personas.NURSE)
     with pytest.raises(SharingError):
-        sharing.set_block(session, actor=nurse, patient=elder, care_giver_hsaid=MUNICIPALITY)
-    other = person_by_id(session, personas.CITIZEN.person_id)
+        sharing.set_block(world_session, actor=nurse, patient=elder, care_giver_hsaid=MUNICIPALITY)
+    other = person_by_id(world_session, personas.CITIZEN.person_id)
     with pytest.raises(AccessDenied):
         sharing.set_block(
-            session, actor=citizen_actor(other), patient=elder, care_giver_hsaid=REGION
+            world_session, actor=citizen_actor(other), patient=elder, care_giver_hsaid=REGION
         )
 
 
-def test_children_under_the_consent_age_need_no_consent(session: Session) -> None:
-    child = person_by_id(session, personas.CHILD.person_id)
-    elder = _elder_without_consents(session)
-    assert get_sharing_state(session, child, now=utcnow()).child_without_capacity
-    assert not get_sharing_state(session, elder, now=utcnow()).child_without_capacity
+def test_children_under_the_consent_age_need_no_consent(world_session: Session) -> None:
+    child = person_by_id(world_session, personas.CHILD.person_id)
+    elder = _elder_without_consents(world_session)
+    assert get_sharing_state(world_session, child, now=utcnow()).child_without_capacity
+    assert not get_sharing_state(world_session, elder, now=utcnow()).child_without_capacity
 
 
-def test_presumed_consent_needs_staff_and_a_reason(session: Session) -> None:
-    elder = _elder_without_consents(session)
-    carer = staff_actor(session, personas.CARE_STAFF)
+def test_presumed_consent_needs_staff_and_a_reason(world_session: Session) -> None:
+    elder = _elder_without_consents(world_session)
+    carer = staff_actor(world_session, personas.CARE_STAFF)
     from samvard.sharing.models import ConsentBasis
 
     with pytest.raises(SharingError):
         sharing.grant_consent(
-            session,
+            world_session,
             actor=citizen_actor(elder),
             patient=elder,
             accessor_hsaid=None,
@@ -208,7 +200,7 @@ def test_presumed_consent_needs_staff_and_a_reason(session: Session) -> None:
         )
     with pytest.raises(SharingError):
         sharing.grant_consent(
-            session,
+            world_session,
             actor=carer,
             patient=elder,
             accessor_hsaid=MUNICIPALITY,
@@ -217,7 +209,7 @@ def test_presumed_consent_needs_staff_and_a_reason(session: Session) -> None:
             purpose=Purpose.SOCIAL_CARE,
         )
     sharing.grant_consent(
-        session,
+        world_session,
         actor=carer,
         patient=elder,
         accessor_hsaid=MUNICIPALITY,
@@ -225,4 +217,4 @@ def test_presumed_consent_needs_staff_and_a_reason(session: Session) -> None:
         reason="Långt framskriden demenssjukdom",
         purpose=Purpose.SOCIAL_CARE,
     )
-    assert _read(session, carer, elder, RecordKind.LAB, REGION) == "presumed_consent"
+    assert _read(world_session, carer, elder, RecordKind.LAB, REGION) == "presumed_consent"

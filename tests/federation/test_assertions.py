@@ -18,7 +18,6 @@ from samvard.federation import keys
 from samvard.federation.assertions import (
     NodeAuthError,
     ReplayCache,
-    Requester,
     VerifiedRequest,
     sign_request,
     sign_statement,
@@ -32,21 +31,14 @@ from samvard.federation.registry import (
 )
 from samvard.sharing.models import ConsentBasis
 from samvard.sharing.schemas import BlockView, ConsentView, SharingState
+from tests.support.federation import home_care_requester
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 MUNICIPALITY = personas.STOCKHOLM_MUNICIPALITY
 REGION = personas.STOCKHOLM_REGION
 PATIENT = personas.ELDER.person_id
 
-REQUESTER = Requester(
-    staff_hsaid=personas.CARE_STAFF.hsa_id,
-    role="care_staff",
-    unit_hsaid=personas.HOME_CARE_UNIT,
-    care_giver_hsaid=MUNICIPALITY,
-    care_giver_kind="municipality",
-    purpose="social_care",
-    relation=True,
-)
+REQUESTER = home_care_requester(MUNICIPALITY)
 
 
 def _pair() -> tuple[OKPKey, dict[str, Any]]:

@@ -39,6 +39,7 @@ from samvard.records.policy import in_scope
 from samvard.sharing.models import ConsentBasis
 from samvard.sharing.schemas import BlockView, ConsentView, SharingState
 from tests.conftest import Database
+from tests.support.federation import home_care_requester
 
 pytestmark = pytest.mark.db
 
@@ -136,15 +137,7 @@ states = st.builds(
     consents=st.lists(consents, max_size=3).map(tuple),
     blocks=st.lists(blocks, max_size=2).map(tuple),
 )
-REQUESTER = Requester(
-    staff_hsaid=personas.CARE_STAFF.hsa_id,
-    role="care_staff",
-    unit_hsaid=personas.HOME_CARE_UNIT,
-    care_giver_hsaid=MUNI_CG,
-    care_giver_kind="municipality",
-    purpose="social_care",
-    relation=True,
-)
+REQUESTER = home_care_requester(MUNI_CG)
 
 
 def _write(session: Session, seed: Seed, specs: list[tuple[int, RecordKind, bool, str]]) -> None:

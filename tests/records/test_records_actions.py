@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -16,17 +15,7 @@ from samvard.records.actions import RecordError, write
 from samvard.records.models import Record, RecordKind
 from samvard.records.schemas import NewRecord
 from samvard.sharing.models import Engagement
-from tests.conftest import Database
 from tests.support.actors import person_by_id, staff_actor, unit_by_hsaid
-
-
-@pytest.fixture
-def session(world: Database) -> Iterator[Session]:
-    """A session whose work is rolled back: the PostgreSQL world is shared."""
-    with Session(world.engine) as session:
-        session.begin()
-        yield session
-        session.rollback()
 
 
 def _count(session: Session, model: type[Record] | type[Engagement]) -> int:
@@ -47,19 +36,19 @@ def _intervention(group: str) -> NewRecord:
     )
 
 
-def test_a_record_is_written_logged_and_indexed(session: Session) -> None:
-    elder = person_by_id(session, personas.ELDER.person_id)
-    carer = staff_actor(session, personas.CARE_STAFF)
-    home_care = unit_by_hsaid(session, personas.HOME_CARE_UNIT)
+def test_a_record_is_written_logged_and_indexed(world_session: Session) -> None:
+    elder = person_by_id(world_session, personas.ELDER.person_id)
+    carer = staff_actor(world_session, personas.CARE_STAFF)
+    home_care = unit_by_hsaid(world_session, personas.HOME_CARE_UNIT)
     kw = {"actor": carer, "purpose": Purpose.SOCIAL_CARE, "patient": elder, "unit": home_care}
-    shared = write(session, new=_intervention("aldre"), node_id="n1", **kw)  # type: ignore[arg-type]
+    shared = write(world_session, new=_intervention("aldre"), node_id="n1", **kw)  # type: ignore[arg-type]
     assert shared.shareable and shared.care_giver_id == home_care.care_giver_id
-    kept = write(session, new=_intervention("missbruk"), node_id="n1", **kw)  # type: ignore[arg-type]
+    kept = write(world_session, new=_intervention("missbruk"), node_id="n1", **kw)  # type: ignore[arg-type]
     assert not kept.shareable
 
     def lines() -> list[tuple[str, str]]:
-        session.expire_all()  # the index is upserted in SQL, behind the identity map
-        rows = session.scalars(
+        world_session.expire_all()  # the index is upserted in SQL, behind the identity map
+        rows = world_session.scalars(
             select(Engagement).where(
                 Engagement.person_id == elder.person_id,
                 Engagement.info_set == RecordKind.SOCIAL_CARE,
@@ -69,14 +58,14 @@ def test_a_record_is_written_logged_and_indexed(session: Session) -> None:
 
     # One line per unit and information set; the out-of-scope record adds none.
     assert lines() == [(personas.HOME_CARE_UNIT, "n1")]
-    write(session, new=_intervention("funktionsnedsattning"), node_id="n2", **kw)  # type: ignore[arg-type]
+    write(world_session, new=_intervention("funktionsnedsattning"), node_id="n2", **kw)  # type: ignore[arg-type]
     assert lines() == [(personas.HOME_CARE_UNIT, "n2")]
 
 
-def test_bad_details_write_nothing_and_say_why_in_swedish(session: Session) -> None:
-    elder = person_by_id(session, personas.ELDER.person_id)
-    nurse = staff_actor(session, personas.NURSE)
-    before = _count(session, Record)
+def test_bad_details_write_nothing_and_say_why_in_swedish(world_session: Session) -> None:
+    elder = person_by_id(world_session, personas.ELDER.person_id)
+    nurse = staff_actor(world_session, personas.NURSE)
+    before = _count(world_session, Record)
     bad = NewRecord(
         kind=RecordKind.DIAGNOSIS,
         title="Högt blodtryck",
@@ -85,61 +74,61 @@ def test_bad_details_write_nothing_and_say_why_in_swedish(session: Session) -> N
     )
     with pytest.raises(RecordError) as error:
         write(
-            session,
+            world_session,
             actor=nurse,
             purpose=Purpose.CARE,
             patient=elder,
-            unit=unit_by_hsaid(session, personas.VARDCENTRAL_UNIT),
+            unit=unit_by_hsaid(world_session, personas.VARDCENTRAL_UNIT),
             new=bad,
             node_id="n",
         )
     assert error.value.errors == {"code": "Ange en ICD-10-SE-kod, till exempel E11.9."}
-    assert _count(session, Record) == before
+    assert _count(world_session, Record) == before
 
 
-def test_roles_write_only_their_own_kinds_at_their_own_unit(session: Session) -> None:
-    elder = person_by_id(session, personas.ELDER.person_id)
-    carer = staff_actor(session, personas.CARE_STAFF)
-    nurse = staff_actor(session, personas.NURSE)
+def test_roles_write_only_their_own_kinds_at_their_own_unit(world_session: Session) -> None:
+    elder = person_by_id(world_session, personas.ELDER.person_id)
+    carer = staff_actor(world_session, personas.CARE_STAFF)
+    nurse = staff_actor(world_session, personas.NURSE)
     medication = NewRecord(
         kind=RecordKind.MEDICATION,
         title="Waran",
         occurred_on=date(2026, 1, 1),
         details={"name": "Waran", "dosage": "1 x 1", "started_on": "2026-01-01"},
     )
-    before = _count(session, Record)
+    before = _count(world_session, Record)
     with pytest.raises(AccessDenied) as denied:
         write(
-            session,
+            world_session,
             actor=carer,
             purpose=Purpose.SOCIAL_CARE,
             patient=elder,
-            unit=unit_by_hsaid(session, personas.HOME_CARE_UNIT),
+            unit=unit_by_hsaid(world_session, personas.HOME_CARE_UNIT),
             new=medication,
             node_id="n",
         )
     assert denied.value.decision.reason == "wrong_record_kind"
-    citizen = person_by_id(session, personas.COORDINATION_NUMBER_HOLDER.person_id)
+    citizen = person_by_id(world_session, personas.COORDINATION_NUMBER_HOLDER.person_id)
     with pytest.raises(AccessDenied) as no_relation:
         write(
-            session,
+            world_session,
             actor=nurse,
             purpose=Purpose.CARE,
             patient=citizen,
-            unit=unit_by_hsaid(session, personas.VARDCENTRAL_UNIT),
+            unit=unit_by_hsaid(world_session, personas.VARDCENTRAL_UNIT),
             new=medication,
             node_id="n",
         )
     assert no_relation.value.decision.reason == "no_care_relation"
-    assert _count(session, Record) == before
+    assert _count(world_session, Record) == before
 
 
-def test_a_correction_must_replace_a_record_of_the_same_patient(session: Session) -> None:
-    elder = person_by_id(session, personas.ELDER.person_id)
-    nurse = staff_actor(session, personas.NURSE)
-    unit = unit_by_hsaid(session, personas.VARDCENTRAL_UNIT)
+def test_a_correction_must_replace_a_record_of_the_same_patient(world_session: Session) -> None:
+    elder = person_by_id(world_session, personas.ELDER.person_id)
+    nurse = staff_actor(world_session, personas.NURSE)
+    unit = unit_by_hsaid(world_session, personas.VARDCENTRAL_UNIT)
     first = write(
-        session,
+        world_session,
         actor=nurse,
         purpose=Purpose.CARE,
         patient=elder,
@@ -152,7 +141,7 @@ def test_a_correction_must_replace_a_record_of_the_same_patient(session: Session
             details={"alert_kind": "overkanslighet", "text": "Penicillin", "severe": True},
         ),
     )
-    other = person_by_id(session, personas.CITIZEN.person_id)
+    other = person_by_id(world_session, personas.CITIZEN.person_id)
     fix = NewRecord(
         kind=RecordKind.ALERT,
         title="Rättelse",
@@ -162,7 +151,7 @@ def test_a_correction_must_replace_a_record_of_the_same_patient(session: Session
     )
     with pytest.raises(RecordError):
         write(
-            session,
+            world_session,
             actor=nurse,
             purpose=Purpose.CARE,
             patient=other,
@@ -171,6 +160,12 @@ def test_a_correction_must_replace_a_record_of_the_same_patient(session: Session
             node_id="n",
         )
     fixed = write(
-        session, actor=nurse, purpose=Purpose.CARE, patient=elder, unit=unit, new=fix, node_id="n"
+        world_session,
+        actor=nurse,
+        purpose=Purpose.CARE,
+        patient=elder,
+        unit=unit,
+        new=fix,
+        node_id="n",
     )
     assert fixed.replaces_id == first.id

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
+from samvard.core.processes import free_port, stop, wait_until_serving
 
 PROVIDER_SCRIPT = Path(__file__).with_name("oidc_provider.py")
 STARTUP_TIMEOUT_SECONDS = 15.0
@@ -36,7 +34,9 @@ def run_oidc_provider(
     with tempfile.TemporaryDirectory(prefix="oidc-provider-") as tmp:
         users_file = Path(tmp, "users.json")
         users_file.write_text(json.dumps(users), encoding="utf-8")
-        port = _free_port()
+        # The port is released before the provider binds it; on a busy machine
+        # another process could take it in between, which shows as a start failure.
+        port = free_port()
         command = [
             sys.executable,
             str(PROVIDER_SCRIPT),
@@ -57,44 +57,14 @@ def run_oidc_provider(
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
             try:
                 issuer = f"http://127.0.0.1:{port}"
-                _wait_until_serving(process, issuer, log_path)
+                wait_until_serving(
+                    process,
+                    issuer,
+                    log_path,
+                    timeout_s=STARTUP_TIMEOUT_SECONDS,
+                    what="OIDC provider",
+                    path="/.well-known/openid-configuration",
+                )
                 yield issuer
             finally:
-                _stop(process)
-
-
-def _free_port() -> int:
-    # The port is released before the provider binds it; on a busy machine
-    # another process could take it in between, which shows as a start failure.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_serving(process: subprocess.Popen[bytes], issuer: str, log: Path) -> None:
-    url = f"{issuer}/.well-known/openid-configuration"
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"OIDC provider exited ({process.returncode}):\n{_tail(log)}")
-        try:
-            if httpx.get(url, timeout=1.0).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    message = f"OIDC provider not serving after {STARTUP_TIMEOUT_SECONDS} s"
-    raise RuntimeError(f"{message}:\n{_tail(log)}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(encoding="utf-8", errors="replace")[-4000:]
+                stop(process, timeout_s=STOP_TIMEOUT_SECONDS)

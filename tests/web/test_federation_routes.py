@@ -24,7 +24,6 @@ from samvard.demo import personas
 from samvard.directory.models import Unit
 from samvard.federation import keys, push
 from samvard.federation.assertions import (
-    Requester,
     sign_request,
     sign_statement,
     verify_statement,
@@ -39,6 +38,7 @@ from samvard.sharing.actions import index_engagement
 from samvard.sharing.models import ConsentBasis, Engagement
 from samvard.sharing.schemas import BlockView, ConsentView, SharingState
 from tests.conftest import Database, make_settings
+from tests.support.federation import home_care_requester
 from tests.support.web import client_for
 
 REGION_CG = f"{personas.STOCKHOLM_REGION}-VG"
@@ -47,15 +47,7 @@ PATIENT = personas.ELDER.person_id
 SECRET_NOTE = "Hemlig anteckning från akuten"
 URL = "/federation/v1/fhir/MedicationStatement"
 
-REQUESTER = Requester(
-    staff_hsaid=personas.CARE_STAFF.hsa_id,
-    role="care_staff",
-    unit_hsaid=personas.HOME_CARE_UNIT,
-    care_giver_hsaid=MUNI_CG,
-    care_giver_kind="municipality",
-    purpose="social_care",
-    relation=True,
-)
+REQUESTER = home_care_requester(MUNI_CG)
 
 
 class Nodes:
