@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,6 @@ from samvard.logreview.actions import ReviewError, record_review
 from samvard.logreview.models import Review, ReviewOutcome
 from samvard.logreview.queries import get_entry, list_queue
 from samvard.logreview.triggers import Trigger, format_triggers
-from tests.conftest import Database
 from tests.support.actors import staff_actor
 
 pytestmark = pytest.mark.db
@@ -27,11 +25,9 @@ KEY = b"action test key"
 
 
 @pytest.fixture
-def session(world: Database) -> Iterator[Session]:
-    """A session that never commits: the PostgreSQL demo world is shared between tests."""
-    with world.sessions() as session:
-        yield session
-        session.rollback()
+def session(world_session: Session) -> Session:
+    """The shared world, rolled back after the test (see conftest)."""
+    return world_session
 
 
 def _waiting(session: Session, trigger: Trigger = Trigger.OWN_RECORD) -> AuditEntry:

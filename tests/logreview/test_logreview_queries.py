@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
@@ -17,7 +16,6 @@ from samvard.directory.models import Staff
 from samvard.logreview.models import Review, ReviewOutcome
 from samvard.logreview.queries import get_entry, list_queue
 from samvard.logreview.triggers import DEFAULT_RULES, Trigger
-from tests.conftest import Database
 
 pytestmark = pytest.mark.db
 
@@ -27,11 +25,9 @@ KEY = b"queue test key"
 
 
 @pytest.fixture
-def session(world: Database) -> Iterator[Session]:
-    """A session that never commits: the PostgreSQL demo world is shared between tests."""
-    with world.sessions() as session:
-        yield session
-        session.rollback()
+def session(world_session: Session) -> Session:
+    """The shared world, rolled back after the test (see conftest)."""
+    return world_session
 
 
 def queue(session: Session, **kwargs: object):  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -18,7 +17,6 @@ from samvard.sharing import actions, inputs
 from samvard.sharing.actions import SharingError
 from samvard.sharing.models import Block, Consent
 from samvard.sharing.queries import list_holdings, list_readers
-from tests.conftest import Database
 from tests.support.actors import citizen_actor, person_by_id, staff_actor
 
 REGION = f"{personas.STOCKHOLM_REGION}-VG"
@@ -26,12 +24,9 @@ MUNICIPALITY = f"{personas.STOCKHOLM_MUNICIPALITY}-VG"
 
 
 @pytest.fixture
-def session(world: Database) -> Iterator[Session]:
-    """A session whose work is rolled back: the PostgreSQL world is shared."""
-    with Session(world.engine) as session:
-        session.begin()
-        yield session
-        session.rollback()
+def session(world_session: Session) -> Session:
+    """The shared world, rolled back after the test (see conftest)."""
+    return world_session
 
 
 # --- Input checks (no database) ---
