@@ -215,7 +215,9 @@ def test_runs_from_inside_a_running_loop() -> None:
         )
         return result.sources[0].status.value
 
-    assert asyncio.run(caller()) == "no_data"
+    # The outer runner itself copes with a loop already running in this thread (the
+    # browser tests' driver keeps one for the whole session).
+    assert fanout.run_in_new_loop(caller()) == "no_data"
 
 
 def test_errors_in_the_helper_thread_reach_the_caller() -> None:
@@ -226,4 +228,4 @@ def test_errors_in_the_helper_thread_reach_the_caller() -> None:
         fanout.run_in_new_loop(broken())
 
     with pytest.raises(RuntimeError, match="boom"):
-        asyncio.run(caller())
+        fanout.run_in_new_loop(caller())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from samvard.access.schemas import Purpose
 from samvard.core.config import Settings
 from samvard.federation import remote
 from samvard.federation.assertions import Requester
-from samvard.federation.fanout import SourceFailure
+from samvard.federation.fanout import SourceFailure, run_in_new_loop
 from samvard.federation.keys import generate_node_key, write_key_file
 from samvard.federation.registry import build_local_node
 from samvard.federation.schemas import SourceStatus
@@ -95,10 +94,10 @@ def test_answers_over_the_limit_are_refused() -> None:
         return await remote.read_limited(reply, limit=10)
 
     with pytest.raises(SourceFailure, match="too_large"):
-        asyncio.run(read({"content-length": "11"}, b"x" * 11))
+        run_in_new_loop(read({"content-length": "11"}, b"x" * 11))
     with pytest.raises(SourceFailure, match="too_large"):
-        asyncio.run(read({}, b"x" * 11))
-    assert asyncio.run(read({}, b"x" * 10)) == b"x" * 10
+        run_in_new_loop(read({}, b"x" * 11))
+    assert run_in_new_loop(read({}, b"x" * 10)) == b"x" * 10
 
 
 def test_an_unreachable_index_is_reported_and_nobody_is_asked(tmp_path: Path) -> None:
