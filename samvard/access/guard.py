@@ -29,7 +29,7 @@ from samvard.core import audit
 from samvard.core.db import utcnow
 from samvard.directory.models import Assignment, Unit
 from samvard.identity.models import Person
-from samvard.identity.queries import get_person
+from samvard.identity.queries import get_person, is_guardian_of
 from samvard.sharing.policy import ground_for, is_blocked
 from samvard.sharing.queries import get_sharing_state
 from samvard.sharing.schemas import SharingState
@@ -74,7 +74,10 @@ def gather_facts(
     """Read what the policy needs to know about actor, unit and patient."""
     actor = request.actor
     if actor is None or actor.kind is not ActorKind.STAFF:
-        return Facts(patient_protected=bool(patient and patient.protected_identity))
+        return Facts(
+            patient_protected=bool(patient and patient.protected_identity),
+            guardian_of_patient=_guardian_of(session, actor, patient),
+        )
     facts = Facts(
         assignment_active=_assignment_active(session, actor),
         relation_at_unit=_has_relation(session, request, actor, whole_care_giver=False),
@@ -106,6 +109,14 @@ def sharing_facts(request: AccessRequest, actor: Actor, state: SharingState) -> 
         now=state.as_of,
     )
     return {"source_blocked": blocked, "sharing_ground": ground.value if ground else None}
+
+
+def _guardian_of(session: Session, actor: Actor | None, patient: Person | None) -> bool:
+    if actor is None or actor.kind is not ActorKind.CITIZEN or actor.person_pk is None:
+        return False
+    if patient is None or patient.id == actor.person_pk:
+        return False
+    return is_guardian_of(session, actor.person_pk, patient, today=utcnow().date())
 
 
 def _assignment_active(session: Session, actor: Actor) -> bool:

@@ -19,10 +19,13 @@ from samvard.access.schemas import (
     InfoSet,
     Purpose,
 )
-from samvard.directory.models import Role
+from samvard.directory.models import CareGiverKind, Role
 from samvard.records.models import RecordKind
 
 _PATIENT_INFO = {InfoSet.DEMOGRAPHICS, InfoSet.PROTECTED_DETAILS}
+_OWN_INFO = _PATIENT_INFO | {InfoSet.ACCESS_LOG, InfoSet.SHARING, InfoSet.TRIAGE, InfoSet.CONTACT}
+# A guardian acts for the child in first-line care only; the child's record stays the child's.
+_GUARDIAN_INFO = {InfoSet.TRIAGE, InfoSet.CONTACT}
 _CARE_PURPOSE = {Role.CLINICIAN: Purpose.CARE, Role.CARE_STAFF: Purpose.SOCIAL_CARE}
 
 
@@ -40,22 +43,21 @@ def decide(request: AccessRequest, facts: Facts) -> Decision:
     if actor is None:
         return _deny("not_authenticated", "Du måste logga in.")
     if actor.kind is ActorKind.CITIZEN:
-        return _decide_citizen(actor, request)
+        return _decide_citizen(actor, request, facts)
     if actor.kind is ActorKind.STAFF:
         return _decide_staff(actor, request, facts)
     return _deny("no_rule", "Ingen regel ger åtkomst.")
 
 
-def _decide_citizen(actor: Actor, request: AccessRequest) -> Decision:
+def _decide_citizen(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
     if request.info is InfoSet.DIRECTORY:
         return _allow("public_directory", "Vårdenheter är offentliga uppgifter.")
-    own = request.patient_pk is not None and request.patient_pk == actor.person_pk
-    if (
-        own
-        and request.purpose is Purpose.OWN_RECORDS
-        and request.info in (_PATIENT_INFO | {InfoSet.ACCESS_LOG, InfoSet.SHARING})
-    ):
-        return _allow("own_records", "Du läste dina egna uppgifter.")
+    if request.purpose is Purpose.OWN_RECORDS and request.patient_pk is not None:
+        own = request.patient_pk == actor.person_pk
+        if own and request.info in _OWN_INFO:
+            return _allow("own_records", "Du läste dina egna uppgifter.")
+        if not own and facts.guardian_of_patient and request.info in _GUARDIAN_INFO:
+            return _allow("guardian", "Du är vårdnadshavare för barnet.")
     return _deny("not_own_records", "Invånare kan bara se sina egna uppgifter.")
 
 
@@ -90,6 +92,56 @@ def _decide_patient_list(actor: Actor, request: AccessRequest, facts: Facts) -> 
     if own_unit and purpose is not None and request.purpose is purpose:
         return _allow("unit_patient_list", "Patienter med relation till din enhet.")
     return _deny("no_care_role", "Din roll ger inte tillgång till patientlistan.")
+
+
+def _decide_contact_queue(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    own_unit = request.unit_id is not None and request.unit_id == actor.unit_id
+    if actor.role is Role.CLINICIAN and request.purpose is Purpose.CARE and own_unit:
+        return _allow("unit_contact_queue", "Kön av vårdkontakter på din enhet.")
+    return _deny("no_care_role", "Din roll ger inte tillgång till kön.")
+
+
+def _decide_contact(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    # A contact routed to a unit is a care relation there; only that unit handles it.
+    if actor.role is not Role.CLINICIAN or request.purpose is not Purpose.CARE:
+        return _deny("no_care_role", "Din roll ger inte tillgång till vårdkontakter.")
+    if not facts.relation_at_unit:
+        return _deny("no_care_relation", "Patienten har ingen vårdrelation med din enhet.")
+    return _allow("care_relation", "Vårdrelation vid den egna enheten.")
+
+
+def _decide_routing_admin(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    if actor.role is Role.ADMINISTRATOR and request.purpose is Purpose.ADMINISTRATION:
+        return _allow("routing_admin", "Administration av regionens styrning av vårdkontakter.")
+    return _deny("not_administrator", "Endast administratörer får ändra styrningen.")
+
+
+def _decide_followup(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    managers = (Role.ADMINISTRATOR, Role.PLANNER)
+    if actor.role in managers and request.purpose is Purpose.ADMINISTRATION:
+        return _allow("followup", "Uppföljning i form av sammanställd statistik.")
+    return _deny("not_manager", "Endast chefer och planerare får se uppföljningen.")
+
+
+# Production planning exists for the regions and for the national follow-up body.
+_PLANNING_GIVERS = (CareGiverKind.REGION, CareGiverKind.NATIONAL)
+
+
+def _decide_analytics(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
+    managers = (Role.ADMINISTRATOR, Role.PLANNER)
+    if actor.role not in managers or request.purpose is not Purpose.ADMINISTRATION:
+        return _deny(
+            "not_planner",
+            "Endast planerare och administratörer får använda produktionsplaneringen.",
+        )
+    if actor.care_giver_kind not in _PLANNING_GIVERS:
+        return _deny(
+            "not_planning_organisation",
+            "Produktionsplaneringen finns för regioner och den nationella uppföljningen.",
+        )
+    if request.info is InfoSet.ANALYTICS_UPLOAD:
+        return _allow("analytics_upload", "Inrapportering av månadens underlag för planeringen.")
+    return _allow("analytics", "Planering och uppföljning i form av sammanställd statistik.")
 
 
 def _decide_patient_lookup(actor: Actor, request: AccessRequest, facts: Facts) -> Decision:
@@ -205,6 +257,13 @@ _STAFF_RULES: dict[InfoSet, _StaffRule] = {
     **dict.fromkeys(_RECORD_INFO, _decide_record),
     InfoSet.SHARING: _decide_sharing,
     InfoSet.EMERGENCY_ACCESS: _decide_emergency,
+    InfoSet.CONTACT_QUEUE: _decide_contact_queue,
+    InfoSet.CONTACT: _decide_contact,
+    InfoSet.TRIAGE: _decide_contact,
+    InfoSet.ROUTING_ADMIN: _decide_routing_admin,
+    InfoSet.FOLLOWUP: _decide_followup,
+    InfoSet.ANALYTICS: _decide_analytics,
+    InfoSet.ANALYTICS_UPLOAD: _decide_analytics,
 }
 
 

@@ -39,11 +39,23 @@ class InfoSet(StrEnum):
     RECORD_LAB = "record.lab"
     RECORD_FUNCTIONAL = "record.functional"
     RECORD_SOCIAL_CARE = "record.social_care"
+    # First-line care: a symptom assessment (egenbedömning), and the contact with care it
+    # leads to (chat, anamnesis, booking); the queue of contacts at a unit.
+    TRIAGE = "patient.triage"
+    CONTACT = "patient.contact"
+    CONTACT_QUEUE = "unit.contact_queue"
+    # Organisation-level settings and aggregate statistics: no personal data.
+    ROUTING_ADMIN = "routing.admin"
+    FOLLOWUP = "followup.statistics"
+    # Production planning: aggregate figures from the analytics warehouse, and uploading the
+    # monthly reports behind them (visit statistics are pseudonymised, counts are suppressed).
+    ANALYTICS = "analytics.statistics"
+    ANALYTICS_UPLOAD = "analytics.upload"
 
     @property
     def is_personal(self) -> bool:
         """Personal data is audited; the organisation directory is not."""
-        return self not in (InfoSet.DIRECTORY, InfoSet.STAFF_DIRECTORY, InfoSet.DIRECTORY_ADMIN)
+        return self not in _NOT_PERSONAL
 
     @property
     def record_kind(self) -> RecordKind | None:
@@ -55,6 +67,19 @@ class InfoSet(StrEnum):
     def for_record(cls, kind: RecordKind) -> InfoSet:
         """The information set of records of `kind`."""
         return cls(f"record.{kind.value}")
+
+
+_NOT_PERSONAL = frozenset(
+    {
+        InfoSet.DIRECTORY,
+        InfoSet.STAFF_DIRECTORY,
+        InfoSet.DIRECTORY_ADMIN,
+        InfoSet.ROUTING_ADMIN,
+        InfoSet.FOLLOWUP,
+        InfoSet.ANALYTICS,
+        InfoSet.ANALYTICS_UPLOAD,
+    }
+)
 
 
 class Purpose(StrEnum):
@@ -121,6 +146,8 @@ class Facts:
     # rule for children, emergency access) that lets the actor read another's records.
     source_blocked: bool = False
     sharing_ground: str | None = None
+    # A citizen acting for their child (vårdnadshavare of a person under 18).
+    guardian_of_patient: bool = False
 
 
 @dataclass(frozen=True)

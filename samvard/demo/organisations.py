@@ -47,6 +47,18 @@ PRIVATE_PROVIDERS: tuple[PrivateProvider, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class NationalBody:
+    """A fictional national follow-up body: plans and follows up care, gives none."""
+
+    name: str
+    org_base: str  # nine digits (2021..: a state authority); the Luhn check digit is added
+    municipality_code: str
+
+
+NATIONAL_BODY = NationalBody("Nationell uppföljning av asylsjukvård", "202100999", "0180")
+
+
 def org_number(base9: str) -> str:
     """A ten-digit organisation number: `base9` plus its Luhn check digit."""
     return f"{base9}{luhn_check_digit(base9)}"
@@ -169,6 +181,7 @@ def build_organisations(session: Session, directory: Directory) -> None:
         builder.add_municipality(muni)
     for provider in PRIVATE_PROVIDERS:
         builder.add_private(provider)
+    builder.add_national(NATIONAL_BODY)
     session.add_all(directory.care_givers)
     session.add_all(directory.units)
     session.flush()
@@ -247,6 +260,19 @@ class _Builder:
         towns = self.directory.largest_municipalities(provider.region_code)
         for muni in towns[: provider.unit_count]:
             self.unit(giver, muni, "vardcentral", f"{provider.brand} Vårdcentral {muni.name}")
+
+    def add_national(self, body: NationalBody) -> None:
+        """The national follow-up body with one administration unit at its seat."""
+        seat = self.directory.municipalities[body.municipality_code]
+        giver = self.giver(
+            hsa_id=f"SE{org_number(body.org_base)}-VG",
+            name=body.name,
+            kind=CareGiverKind.NATIONAL,
+            # Every care giver sits in a region; the national body's scope is still the nation.
+            region_code=seat.region_code,
+            municipality_code=None,
+        )
+        self.unit(giver, seat, ADMINISTRATION, f"Analysenheten, {body.name}")
 
 
 def _vardcentral_quota(

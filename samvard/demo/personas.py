@@ -15,6 +15,9 @@ from samvard.directory.models import Profession, Role
 STOCKHOLM_REGION = "SE2321000016"
 STOCKHOLM_MUNICIPALITY = "SE2120001801"
 
+# The national follow-up body (Nationell uppföljning av asylsjukvård), seated in Stockholm.
+NATIONAL_BODY = "SE2021009994"
+
 ADMINISTRATION_UNIT = f"{STOCKHOLM_REGION}-E0001"
 """Hälso- och sjukvårdsförvaltningen, Region Stockholm."""
 EMERGENCY_UNIT = f"{STOCKHOLM_REGION}-E0002"
@@ -25,6 +28,8 @@ VARDCENTRAL_UNIT = f"{STOCKHOLM_REGION}-E0005"
 """Vårdcentralen Stockholm Centrum, the demo's main vårdcentral."""
 HOME_CARE_UNIT = f"{STOCKHOLM_MUNICIPALITY}-E0001"
 """Hemtjänsten Stockholm (Socialnämnden i Stockholms kommun)."""
+NATIONAL_UNIT = f"{NATIONAL_BODY}-E0001"
+"""Analysenheten, Nationell uppföljning av asylsjukvård."""
 
 ENDED_ON_ISO = "2025-06-30"
 """The day the ended assignments of the demo stopped being valid."""
@@ -88,6 +93,9 @@ CHILD = CitizenPersona(
     relation_units=(VARDCENTRAL_UNIT, CHILD_PSYCHIATRY_UNIT),
     description="Barn under 13 år (född 2019) med kontakt med barn- och ungdomspsykiatrin.",
 )
+GUARDIANSHIPS = ((CITIZEN.person_id, CHILD.person_id),)
+"""(guardian, child): Sara Lindqvist is vårdnadshavare for Elias Nyberg."""
+
 ELDER = CitizenPersona(
     key="elder",
     person_id="193804037483",
@@ -168,6 +176,17 @@ PLANNER = StaffPersona(
     units=(VARDCENTRAL_UNIT,),
     description="Samordnande sjuksköterska (planerare) på vårdcentralen.",
 )
+NATIONAL_PLANNER = StaffPersona(
+    key="national_planner",
+    hsa_id=f"{NATIONAL_BODY}-P0001",
+    given_name="Henrik",
+    family_name="Dahl",
+    profession=Profession.ADMINISTRATOR,
+    role=Role.PLANNER,
+    units=(NATIONAL_UNIT,),
+    description="Planerare vid Nationell uppföljning av asylsjukvård: ser hela riket "
+    "sammanställt per region och kommun.",
+)
 CARE_STAFF = StaffPersona(
     key="care_staff",
     hsa_id=f"{STOCKHOLM_MUNICIPALITY}-P0001",
@@ -193,5 +212,6 @@ STAFF: tuple[StaffPersona, ...] = (
     LOG_REVIEWER,
     ENDED_STAFF,
     PLANNER,
+    NATIONAL_PLANNER,
     CARE_STAFF,
 )

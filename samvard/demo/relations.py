@@ -18,6 +18,8 @@ from samvard.demo import personas
 from samvard.demo.organisations import Directory
 from samvard.demo.people import Progress, Resident, bulk_insert
 from samvard.directory.models import CareGiverKind, Unit
+from samvard.identity.models import Guardianship
+from samvard.identity.numbers import parse_person_id
 
 _RELATION_COUNTS, _RELATION_WEIGHTS = (0, 1, 2, 3), (15, 45, 30, 10)
 _ENDED_RELATION_SHARE = 0.05
@@ -113,3 +115,18 @@ def _candidate_units(directory: Directory, rng: random.Random, resident: Residen
     units += [rng.choice(psychiatry + emergency), *emergency]
     # A unit drawn twice counts once: at most one relation per person and unit.
     return list(dict.fromkeys(units))
+
+
+def build_guardianships(session: Session, residents: list[Resident]) -> int:
+    """Link the persona guardians to their children (from the child's birth)."""
+    by_number = {r.person_id: r for r in residents}
+    count = 0
+    for guardian_id, child_id in personas.GUARDIANSHIPS:
+        guardian, child = by_number.get(guardian_id), by_number.get(child_id)
+        if guardian is None or child is None:
+            continue
+        birth = parse_person_id(child_id).birth_date or _RELATIONS_FROM.date()
+        session.add(Guardianship(guardian_id=guardian.pk, child_id=child.pk, valid_from=birth))
+        count += 1
+    session.flush()
+    return count

@@ -17,17 +17,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samvard.access.models import CareRelation
+from samvard.contacts.demo import seed_slots
 from samvard.core.audit import AuditEntry
 from samvard.core.db import Base
 from samvard.demo.history import build_history, default_event_count
 from samvard.demo.organisations import build_organisations, load_geography
 from samvard.demo.people import build_people, check_citizen_count
 from samvard.demo.records import build_records
-from samvard.demo.relations import build_relations
+from samvard.demo.relations import build_guardianships, build_relations
 from samvard.demo.staff import build_staff
 from samvard.directory.models import Assignment, CareGiver, Municipality, Region, Staff, Unit
+from samvard.followup.demo import seed_events
 from samvard.identity.models import Person
 from samvard.records.models import Record
+from samvard.routing.demo import seed_routing
 from samvard.sharing.models import Consent
 
 DEFAULT_CITIZENS = 10_000
@@ -94,6 +97,7 @@ def build_demo(
     directory = load_geography(session)
     report("geography", 1, 1)
     build_organisations(session, directory)
+    seed_routing(session)
     report("organisations", 1, 1)
     posts = build_staff(session, directory, _rng(seed, "staff"))
     report("staff", 1, 1)
@@ -101,6 +105,7 @@ def build_demo(
     relations = build_relations(
         session, directory, residents, _rng(seed, "relations"), stage("relations")
     )
+    build_guardianships(session, residents)
     build_history(
         session,
         posts,
@@ -120,6 +125,9 @@ def build_demo(
         node_id=node_id,
         progress=stage("records"),
     )
+    # Follow-up events name no person, so the dashboard's months are synthesised.
+    seed_events(session, _rng(seed, "followup"))
+    seed_slots(session)
     return summarise(session)
 
 

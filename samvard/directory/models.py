@@ -17,11 +17,13 @@ class CareGiverKind(StrEnum):
     REGION = "region"
     PRIVATE = "private"
     MUNICIPALITY = "municipality"
+    # A national follow-up body: it plans and follows up care but gives none itself.
+    NATIONAL = "national"
 
     @property
     def is_health_care(self) -> bool:
         """Regions and private providers give health care; municipal boards social care."""
-        return self is not CareGiverKind.MUNICIPALITY
+        return self in (CareGiverKind.REGION, CareGiverKind.PRIVATE)
 
 
 class Role(StrEnum):

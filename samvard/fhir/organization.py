@@ -17,6 +17,7 @@ _CARE_GIVER_KIND_SV: Final = {
     CareGiverKind.REGION: "Region",
     CareGiverKind.PRIVATE: "Privat vårdgivare",
     CareGiverKind.MUNICIPALITY: "Kommun",
+    CareGiverKind.NATIONAL: "Nationell uppföljning",
 }
 
 

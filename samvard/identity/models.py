@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from samvard.core.db import Base
@@ -40,3 +40,25 @@ class Person(Base):
     def display_name(self) -> str:
         """Full name."""
         return f"{self.given_name} {self.family_name}"
+
+
+class Guardianship(Base):
+    """A guardian (vårdnadshavare) of a child, as the population register records it.
+
+    A guardian acts for the child in first-line care (symptom assessment, contact with care)
+    until the child turns 18; the policy checks the age, so no row needs ending then.
+    """
+
+    __tablename__ = "guardianship"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_guardianship_guardian_child", "guardian_id", "child_id"),)
+
+    def active_on(self, day: date) -> bool:
+        """Whether the guardianship holds on `day`."""
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)

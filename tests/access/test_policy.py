@@ -44,6 +44,19 @@ PROTECTED_NEAR = Facts(
     patient_protected=True,
 )
 
+
+def planning_staff(role: Role, kind: CareGiverKind | None) -> Actor:
+    return Actor(
+        kind=ActorKind.STAFF,
+        id="SE2021009994-P0001",
+        staff_pk=6,
+        role=role,
+        unit_id=12,
+        care_giver_id=4,
+        care_giver_kind=kind,
+    )
+
+
 CASES = [
     # (actor, info, purpose, patient, unit, facts, allowed, reason)
     (None, InfoSet.DEMOGRAPHICS, Purpose.CARE, 1, None, Facts(), False, "not_authenticated"),
@@ -341,6 +354,86 @@ CASES = [
         "no_care_role",
     ),
     (
+        planning_staff(Role.PLANNER, CareGiverKind.NATIONAL),
+        InfoSet.ANALYTICS,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        True,
+        "analytics",
+    ),
+    (
+        planning_staff(Role.ADMINISTRATOR, CareGiverKind.REGION),
+        InfoSet.ANALYTICS_UPLOAD,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        True,
+        "analytics_upload",
+    ),
+    (
+        planning_staff(Role.PLANNER, CareGiverKind.REGION),
+        InfoSet.ANALYTICS,
+        Purpose.CARE,
+        None,
+        None,
+        ACTIVE,
+        False,
+        "not_planner",
+    ),
+    (
+        planning_staff(Role.CLINICIAN, CareGiverKind.REGION),
+        InfoSet.ANALYTICS,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        False,
+        "not_planner",
+    ),
+    (
+        planning_staff(Role.PLANNER, CareGiverKind.MUNICIPALITY),
+        InfoSet.ANALYTICS,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        False,
+        "not_planning_organisation",
+    ),
+    (
+        planning_staff(Role.PLANNER, CareGiverKind.PRIVATE),
+        InfoSet.ANALYTICS_UPLOAD,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        ACTIVE,
+        False,
+        "not_planning_organisation",
+    ),
+    (
+        planning_staff(Role.PLANNER, CareGiverKind.NATIONAL),
+        InfoSet.ANALYTICS,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        Facts(),
+        False,
+        "no_active_assignment",
+    ),
+    (
+        CITIZEN,
+        InfoSet.ANALYTICS,
+        Purpose.ADMINISTRATION,
+        None,
+        None,
+        Facts(),
+        False,
+        "not_own_records",
+    ),
+    (
         Actor(kind=ActorKind.SYSTEM, id="x"),
         InfoSet.DEMOGRAPHICS,
         Purpose.CARE,
@@ -382,18 +475,18 @@ def reference_allows(request: AccessRequest, facts: Facts) -> bool:
     if a.kind == ActorKind.CITIZEN:
         if request.info == InfoSet.DIRECTORY:
             return True
-        return (
-            request.patient_pk is not None
-            and request.patient_pk == a.person_pk
-            and request.purpose == Purpose.OWN_RECORDS
-            and request.info
-            in (
+        if request.patient_pk is None or request.purpose != Purpose.OWN_RECORDS:
+            return False
+        if request.patient_pk == a.person_pk:
+            return request.info in (
                 InfoSet.DEMOGRAPHICS,
                 InfoSet.PROTECTED_DETAILS,
                 InfoSet.ACCESS_LOG,
                 InfoSet.SHARING,
+                InfoSet.TRIAGE,
+                InfoSet.CONTACT,
             )
-        )
+        return facts.guardian_of_patient and request.info in (InfoSet.TRIAGE, InfoSet.CONTACT)
     if a.kind != ActorKind.STAFF or a.role is None or not facts.assignment_active:
         return False
     grants = {
@@ -401,15 +494,35 @@ def reference_allows(request: AccessRequest, facts: Facts) -> bool:
         (InfoSet.STAFF_DIRECTORY, None, None),
         (InfoSet.DIRECTORY_ADMIN, Role.ADMINISTRATOR, Purpose.ADMINISTRATION),
         (InfoSet.AUDIT_REVIEW, Role.LOG_REVIEWER, Purpose.LOG_REVIEW),
+        (InfoSet.ROUTING_ADMIN, Role.ADMINISTRATOR, Purpose.ADMINISTRATION),
+        (InfoSet.FOLLOWUP, Role.ADMINISTRATOR, Purpose.ADMINISTRATION),
+        (InfoSet.FOLLOWUP, Role.PLANNER, Purpose.ADMINISTRATION),
     }
     if (request.info, None, None) in grants or (request.info, a.role, request.purpose) in grants:
         return True
+    if request.info in (InfoSet.ANALYTICS, InfoSet.ANALYTICS_UPLOAD):
+        return (
+            a.role in (Role.ADMINISTRATOR, Role.PLANNER)
+            and request.purpose == Purpose.ADMINISTRATION
+            and a.care_giver_kind in (CareGiverKind.REGION, CareGiverKind.NATIONAL)
+        )
     if request.info == InfoSet.EMERGENCY_ACCESS:
         return (
             a.role == Role.CLINICIAN
             and a.care_giver_kind in (CareGiverKind.REGION, CareGiverKind.PRIVATE)
             and request.purpose == Purpose.CARE
             and facts.relation_at_care_giver
+        )
+    if request.info == InfoSet.CONTACT_QUEUE:
+        return (
+            a.role == Role.CLINICIAN
+            and request.purpose == Purpose.CARE
+            and request.unit_id is not None
+            and request.unit_id == a.unit_id
+        )
+    if request.info in (InfoSet.CONTACT, InfoSet.TRIAGE):
+        return (
+            a.role == Role.CLINICIAN and request.purpose == Purpose.CARE and facts.relation_at_unit
         )
     care = {(Role.CLINICIAN, Purpose.CARE), (Role.CARE_STAFF, Purpose.SOCIAL_CARE)}
     if (a.role, request.purpose) not in care:
@@ -483,6 +596,7 @@ facts = st.builds(
     relation_at_care_giver=st.booleans(),
     patient_protected=st.booleans(),
     source_blocked=st.booleans(),
+    guardian_of_patient=st.booleans(),
     sharing_ground=st.sampled_from(
         [None, "consent", "presumed_consent", "child_without_capacity", "emergency_access"]
     ),
@@ -513,5 +627,11 @@ def test_denied_unless_a_named_ground_allows(request: AccessRequest, facts: Fact
         "presumed_consent",
         "child_without_capacity",
         "emergency_access",
+        "guardian",
+        "unit_contact_queue",
+        "routing_admin",
+        "followup",
+        "analytics",
+        "analytics_upload",
     }
     assert decision.allowed == (decision.reason in grounds)

@@ -42,7 +42,7 @@ from samvard.identity.numbers import parse_person_id
 from samvard.reference import loaders
 
 CITIZENS = 300
-UNITS = 454  # follows from the reference data alone, whatever the seed or citizen count
+UNITS = 455  # follows from the reference data alone, whatever the seed or citizen count
 # Every model module must be imported before `create_all` sees its table.
 _MODELS = (
     samvard.access.models,
@@ -135,7 +135,7 @@ def _snapshot(session: Session) -> dict[str, list[tuple[Any, ...]]]:
 def test_counts_cover_the_country(world: World) -> None:
     summary = world.summary
     assert (summary.regions, summary.municipalities) == (21, 290)
-    assert summary.care_givers == 21 + 290 + 4
+    assert summary.care_givers == 21 + 290 + 4 + 1  # regions, municipalities, private, national
     assert summary.units == UNITS
     assert summary.staff >= 1000
     assert summary.assignments > summary.staff
@@ -241,6 +241,10 @@ def test_staff_personas_exist_as_described(session: Session) -> None:
     assert session.get(Municipality, nurse_unit.municipality_code).region_code == "01"  # type: ignore[union-attr]
     home_care = session.scalars(select(Unit).where(Unit.hsa_id == personas.HOME_CARE_UNIT)).one()
     assert home_care.care_giver.kind == CareGiverKind.MUNICIPALITY
+    national = session.scalars(select(Unit).where(Unit.hsa_id == personas.NATIONAL_UNIT)).one()
+    assert national.care_giver.kind == CareGiverKind.NATIONAL
+    assert national.care_giver.name == "Nationell uppföljning av asylsjukvård"
+    assert national.kind == "administration"
 
 
 def test_citizen_personas_exist_as_described(session: Session) -> None:

@@ -259,6 +259,15 @@ def test_care_giver_organization() -> None:
     assert "partOf" not in data
 
 
+@pytest.mark.parametrize("kind", list(CareGiverKind))
+def test_every_care_giver_kind_has_a_swedish_display(kind: CareGiverKind) -> None:
+    giver = care_giver()
+    giver.kind = kind
+    coding = to_json(organization_resource(giver))["type"][0]["coding"][0]
+    assert coding["code"] == kind.value
+    assert coding["display"]
+
+
 def test_unit_organization_is_part_of_its_care_giver() -> None:
     data = to_json(unit_organization_resource(unit()))
 
