@@ -1,0 +1,1 @@
+"""Symptom assessment: clinical content as versioned data, and the pure engine over it."""
