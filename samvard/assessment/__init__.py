@@ -1,0 +1,1 @@
+"""A citizen's symptom assessment (egenbedömning), for themselves or their child."""

@@ -1,0 +1,1 @@
+"""Contacts with care: the unit's queue, claiming, chat, booking from slots and closing."""
