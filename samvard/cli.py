@@ -152,10 +152,12 @@ def _register() -> None:
     from samvard.demo.cli import command as demo_command
     from samvard.federation.cli import group as federation_group
     from samvard.identity.cli import group as identity_group
+    from samvard.triage.cli import triage_group
 
     main.add_command(identity_group)
     main.add_command(demo_command)
     main.add_command(federation_group)
+    main.add_command(triage_group)
 
 
 _register()

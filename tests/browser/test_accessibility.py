@@ -48,16 +48,22 @@ PAGES = [
     ("citizen", "/mina-sidor/sparrar", 200),
     ("citizen", "/mina-sidor/sparrar/ny?vardgivare=SE2321000016-VG", 200),
     ("citizen", "/mina-sidor/vem-kan-se", 200),
+    ("citizen", "/mina-sidor/bedomning", 200),
+    ("citizen", "/mina-sidor/kontakter", 200),
     ("citizen", "/finns-inte", 404),
     ("nurse", "/personal/enhet", 200),
     ("nurse", "/personal", 200),
     ("nurse", "/personal/patient/{citizen}", 200),
     ("nurse", "/personal/patient/{citizen}/journal?mangd=diagnosis", 200),
     ("nurse", "/personal/patient/{citizen}/sammanhallen?mangd=diagnosis", 200),
+    ("nurse", "/personal/kontakter", 200),
     ("administrator", "/admin/katalog", 200),
     ("administrator", "/admin/katalog/region/01", 200),
     ("administrator", "/admin/katalog/ny-enhet", 200),
+    ("administrator", "/admin/styrning", 200),
+    ("administrator", "/personal/uppfoljning", 200),
     ("log_reviewer", "/personal/logg", 200),
+    ("log_reviewer", "/personal/granskning", 200),
 ]
 
 _LOGINS: dict[str, Callable[[Page], None]] = {

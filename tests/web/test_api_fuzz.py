@@ -268,7 +268,12 @@ def test_forged_session_cookie_gets_documented_error(
         app = app_of(client)
         name = cookie_name(app.state.settings, SESSION_COOKIE)
         data: dict[str, Any] = {"headers": {"cookie": f"{name}={forged}"}}
-        known = {"person_id": personas.CITIZEN.person_id, "consent_id": 1, "block_id": 1}
+        known = {
+            "person_id": personas.CITIZEN.person_id,
+            "consent_id": 1,
+            "block_id": 1,
+            "ref": "no-such-assessment",
+        }
         path_parameters = {k: v for k, v in known.items() if f"{{{k}}}" in operation.path}
         if path_parameters:
             data["path_parameters"] = path_parameters

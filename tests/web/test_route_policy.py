@@ -46,6 +46,8 @@ STAFF_DIRECTORY = expect(200, anon=401, citizen=403, ended=403)
 LOG_REVIEW_PAGE = expect(403, anon=303, citizen=303, reviewer=200, ended=409)
 PATIENT_PAGE = expect(403, anon=303, citizen=303, nurse=200, ended=409)
 PATIENT_FHIR = expect(403, anon=401, citizen=200, nurse=200)
+CONTACT_STAFF = expect(404, anon=303, citizen=303, ended=409)
+FOLLOWUP_PAGE = expect(403, anon=303, citizen=303, admin=200, planner=200, ended=409)
 
 # (method, path template) -> expected status per role
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
@@ -96,10 +98,40 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "/personal/granskning/rapport.csv"): LOG_REVIEW_PAGE,
     ("GET", "/personal/granskning/{seq}"): LOG_REVIEW_PAGE,
     ("POST", "/personal/granskning/{seq}"): expect(403),
+    ("GET", "/personal/uppfoljning"): FOLLOWUP_PAGE,
+    ("GET", "/personal/uppfoljning/rapport.csv"): FOLLOWUP_PAGE,
+    # Contacts: the queue for clinicians; a contact needs a care relation (none in the demo).
+    ("GET", "/personal/kontakter"): expect(403, anon=303, citizen=303, nurse=200, ended=409),
+    ("GET", "/personal/kontakter/{ref}"): CONTACT_STAFF,
+    ("GET", "/personal/kontakter/{ref}/chatt/strom"): CONTACT_STAFF,
+    ("POST", "/personal/kontakter/{ref}/ta"): expect(403),
+    ("POST", "/personal/kontakter/{ref}/chatt"): expect(403),
+    ("POST", "/personal/kontakter/{ref}/boka"): expect(403),
+    ("POST", "/personal/kontakter/{ref}/avsluta"): expect(403),
+    # Symptom assessment: an unknown ref is 404 for a citizen; forms need the CSRF token.
+    ("GET", "/mina-sidor/bedomning"): CITIZEN_PAGE,
+    ("POST", "/mina-sidor/bedomning"): expect(403),
+    ("GET", "/mina-sidor/bedomning/{ref}/besvar"): expect(303, citizen=404),
+    ("POST", "/mina-sidor/bedomning/{ref}/besvar"): expect(403),
+    ("GET", "/mina-sidor/bedomning/{ref}/fraga"): expect(303, citizen=404),
+    ("POST", "/mina-sidor/bedomning/{ref}/fraga"): expect(403),
+    ("POST", "/mina-sidor/bedomning/{ref}/andra"): expect(403),
+    ("GET", "/mina-sidor/bedomning/{ref}/resultat"): expect(303, citizen=404),
+    ("POST", "/mina-sidor/bedomning/{ref}/kontakta"): expect(403),
+    ("GET", "/api/v1/me/assessments/{ref}"): expect(401, citizen=404),
+    ("POST", "/api/v1/me/assessments"): expect(403),
+    ("POST", "/api/v1/me/assessments/{ref}/complaint"): expect(403),
+    ("POST", "/api/v1/me/assessments/{ref}/answers"): expect(403),
+    ("GET", "/mina-sidor/kontakter"): CITIZEN_PAGE,
+    ("GET", "/mina-sidor/kontakter/{ref}"): expect(303, citizen=404),
+    ("GET", "/mina-sidor/kontakter/{ref}/chatt/strom"): expect(303, citizen=404),
+    ("POST", "/mina-sidor/kontakter/{ref}/chatt"): expect(403),
     ("GET", "/admin/katalog"): ADMIN_PAGE,
     ("GET", "/admin/katalog/region/{code}"): ADMIN_PAGE,
     ("GET", "/admin/katalog/enhet/{unit_id}"): ADMIN_PAGE,
     ("GET", "/admin/katalog/ny-enhet"): ADMIN_PAGE,
+    ("GET", "/admin/styrning"): ADMIN_PAGE,
+    ("GET", "/admin/styrning/version/{version}"): ADMIN_PAGE,
     ("GET", "/api/v1/me"): expect(200, anon=401),
     ("GET", "/api/v1/me/access-log"): expect(401, citizen=200),
     ("GET", "/api/v1/patients/{person_id}"): expect(
@@ -123,6 +155,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/personal/enhet"): expect(403),
     ("POST", "/personal/sok"): expect(403),
     ("POST", "/admin/katalog/ny-enhet"): expect(403),
+    ("POST", "/admin/styrning/forhandsgranska"): expect(403),
+    ("POST", "/admin/styrning/publicera"): expect(403),
     ("POST", "/logout"): expect(403),
     ("POST", "/api/v1/identity/validate"): expect(200, anon=401),
     # Node-to-node API: a signed node assertion, never a browser session, gets in.
@@ -177,6 +211,8 @@ def _samples(world: Database) -> dict[str, str]:
             "consent_id": "1",
             "block_id": "1",
             "seq": str(_reviewable_seq(session)),
+            "version": "1",
+            "ref": "00000000-0000-4000-8000-000000000000",
         }
 
 
