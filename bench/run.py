@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import audit_bench, federation, http_bench
+from bench import audit_bench, federation, http_bench, triage_bench
 from bench.support import progress
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "reports" / "latest.json"
@@ -35,10 +35,16 @@ class Sizes:
     http_rounds: int = 5
     federation_rounds: int = 20
     federation_queries: int = 200
+    triage_sessions: int = 2000
+    triage_rounds: int = 5
+    triage_http_sessions: int = 10
 
 
 FULL = Sizes(appends=5000, requests=2000)
-QUICK = Sizes(appends=1000, requests=400, federation_rounds=8, federation_queries=80)
+QUICK = Sizes(
+    appends=1000, requests=400, federation_rounds=8, federation_queries=80,
+    triage_sessions=300, triage_rounds=3, triage_http_sessions=3,
+)  # fmt: skip
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -81,6 +87,10 @@ def collect(args: argparse.Namespace, sizes: Sizes) -> dict[str, Any]:
         report["federation"] = federation.run(
             directory, rounds=sizes.federation_rounds, queries=sizes.federation_queries
         )
+        report["triage"] = triage_bench.run(
+            directory, sessions=sizes.triage_sessions, rounds=sizes.triage_rounds,
+            http_sessions=sizes.triage_http_sessions,
+        )  # fmt: skip
     report["duration_s"] = round(time.perf_counter() - started, 1)
     return report
 
@@ -117,6 +127,7 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             f"baseline, p50 {endpoint['p50_ms']} ms, p95 {endpoint['p95_ms']} ms{errors}"
         )
     lines.extend(federation.summary_lines(report["federation"]))
+    lines.extend(triage_bench.summary_lines(report["triage"]))
     met = report["targets"][TARGET_KEY]
     lines.append(f"  target chain overhead < {audit_bench.TARGET_OVERHEAD}: "
                  f"{'met' if met else 'MISSED'}")  # fmt: skip
