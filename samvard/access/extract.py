@@ -77,7 +77,8 @@ def row_values(row: AccessLogRow) -> dict[str, str]:
     }
 
 
-def _cell(value: str) -> str:
+def formula_safe(value: str) -> str:
+    """A text a spreadsheet program will show as text, never run as a formula."""
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -88,7 +89,7 @@ def to_csv(rows: Sequence[AccessLogRow]) -> str:
     writer.writerow(COLUMNS)
     for row in rows:
         values = row_values(row)
-        writer.writerow([_cell(values[column]) for column in COLUMNS])
+        writer.writerow([formula_safe(values[column]) for column in COLUMNS])
     return "\ufeff" + out.getvalue()
 
 
