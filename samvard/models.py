@@ -6,6 +6,7 @@ It sits above core and the features, so core never has to import a feature.
 from __future__ import annotations
 
 import samvard.access.models
+import samvard.analytics.scenarios.models
 import samvard.assessment.models
 import samvard.auth.models
 import samvard.contacts.models

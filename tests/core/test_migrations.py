@@ -16,10 +16,10 @@ def test_models_and_migrations_agree(db: Database) -> None:
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
-    assert migrate.current(db.engine) == "0006"
+    assert migrate.current(db.engine) == "0007"
 
 
 @pytest.mark.db
 def test_migrating_twice_changes_nothing(db: Database) -> None:
     migrate.upgrade(db.engine)
-    assert migrate.current(db.engine) == "0006"
+    assert migrate.current(db.engine) == "0007"
