@@ -1,0 +1,259 @@
+"""Ingestion of one monthly report: read, validate, and replace its month in the warehouse.
+
+The file is validated in full, in a private in-memory DuckDB database, before the
+warehouse is touched: a file with any problem changes nothing, and readers of the
+warehouse are not held up while a large file is checked. The valid rows are written once,
+typed, to a Parquet file that the warehouse loads in its replacing transaction.
+"""
+
+# ruff: noqa: S608 - the SQL here is built from the contract's column names and temporary
+# paths of our own; no value from the file is interpolated.
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import duckdb
+
+from samvard.analytics import reading
+from samvard.analytics.contracts import CONTRACTS, SUPPRESSED, ColumnType, ReportKind
+from samvard.analytics.reading import ROW, STAGING, ReadError, Source
+from samvard.analytics.store import Receipt, Warehouse, connect, watch
+from samvard.analytics.validation import Collector, Problem, check_header, validate
+
+# Progress: what is being done (Swedish, for the user) and how far the whole ingest has come.
+Progress = Callable[[str, float], None]
+STEPS = {  # step: (its text, where it starts, where it ends) as fractions of the whole
+    "checksum": ("Beräknar kontrollsumma", 0.0, 0.1),
+    "read": ("Läser filen", 0.1, 0.45),
+    "validate": ("Kontrollerar raderna", 0.45, 0.65),
+    "store": ("Sparar månaden", 0.65, 1.0),
+}
+REGION_ONLY_VISITS = (
+    "Asylsökandestatistiken rapporteras nationellt; som regionanvändare kan du bara ladda upp "
+    "besöksrapporter för din egen region."
+)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A refused file: the listed problems (in row order), and how many of each kind in all."""
+
+    file_name: str
+    problems: tuple[Problem, ...]
+    totals: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """How many problems the file has, listed or not."""
+        return sum(self.totals.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The rejection as JSON-ready data, with stable keys."""
+        return {
+            "file_name": self.file_name,
+            "total": self.total,
+            "listed": len(self.problems),
+            "problems": [
+                {
+                    "row": p.row,
+                    "column": p.column,
+                    "value": p.value,
+                    "message": p.message_sv,
+                    "rule": p.rule,
+                }
+                for p in self.problems
+            ],
+            "totals": [
+                {"column": column, "rule": rule, "count": count}
+                for (column, rule), count in sorted(self.totals.items())
+            ],
+        }
+
+
+def _rejection(file_name: str, collector: Collector) -> Rejection:
+    return Rejection(file_name, tuple(collector.problems()), dict(collector.totals))
+
+
+def _refused(file_name: str, message_sv: str, rule: str, row: int = 0) -> Rejection:
+    collector = Collector()
+    collector.add(Problem(row, "", "", message_sv, rule))
+    return _rejection(file_name, collector)
+
+
+class _Steps:
+    """Turns each step's own progress into the whole ingest's, for the caller's callback."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.reached = 0.0
+
+    def report(self, step: str, done: float = 0.0) -> None:
+        # Each query has its own progress; the whole only moves forward.
+        if self.progress is not None:
+            text, start, end = STEPS[step]
+            self.reached = max(self.reached, start + (end - start) * min(max(done, 0.0), 1.0))
+            self.progress(text, self.reached)
+
+    def counter(self, step: str) -> Callable[[int, int], None]:
+        return lambda done, total: self.report(step, done / total if total else 0.0)
+
+    @contextmanager
+    def watching(self, step: str, connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        """Report DuckDB's own progress on the queries ``connection`` runs meanwhile."""
+        self.report(step)
+        with watch(connection, None if self.progress is None else self.fraction(step)):
+            yield
+        self.report(step, 1.0)
+
+    def fraction(self, step: str) -> Callable[[float], None]:
+        return lambda done: self.report(step, done)
+
+
+def ingest(
+    warehouse: Warehouse,
+    kind: ReportKind,
+    source: Path | BinaryIO,
+    file_name: str | None = None,
+    progress: Progress | None = None,
+    *,
+    allowed_region: str | None = None,
+) -> Receipt | Rejection:
+    """Validate a report and replace its month; the receipt, or the rejection with every problem.
+
+    ``source`` is a file or an uploaded stream (then ``file_name`` gives its name, whose
+    suffix tells XLSX from CSV). ``allowed_region`` is set for a region's user: visits of
+    another region are refused, and so is the asylum-flow report.
+    """
+    kind = ReportKind(kind)
+    if isinstance(source, Path):
+        file_name = file_name or source.name
+    name = file_name or "uppladdad fil"
+    if allowed_region is not None and kind is ReportKind.ASYLSOKANDE:
+        return _refused(name, REGION_ONLY_VISITS, "not_allowed")
+    steps = _Steps(progress)
+    warehouse.path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".ingest-", dir=warehouse.path.parent) as tmp:
+        workdir = Path(tmp)
+        if isinstance(source, Path):
+            path = source
+        else:
+            path = reading.save_upload(source, workdir / ("upload" + Path(name).suffix.lower()))
+        found = reading.fingerprint(path, steps.counter("checksum"))
+        already = warehouse.current_receipt(kind, found.sha256)
+        if already is not None and allowed_region in (None, already.region):
+            steps.report("store", 1.0)
+            return already  # the same file again: nothing to do, the same receipt
+        result = _checked(kind, path, found, workdir, steps, allowed_region)
+        if isinstance(result, Collector):
+            return _rejection(name, result)
+        region, period, rows = result
+        steps.report("store")
+        receipt = warehouse.replace_month(
+            kind,
+            region,
+            period,
+            rows,
+            file_name=name,
+            sha256=found.sha256,
+            progress=steps.fraction("store"),
+        )
+        steps.report("store", 1.0)
+        return receipt
+
+
+def _checked(
+    kind: ReportKind,
+    path: Path,
+    found: reading.Fingerprint,
+    workdir: Path,
+    steps: _Steps,
+    allowed_region: str | None,
+) -> Collector | tuple[str | None, str, Path]:
+    """The file's problems, or its region, period and typed rows as a Parquet file."""
+    collector = Collector()
+    connection = connect(":memory:")
+    spill = str(workdir / "spill").replace("'", "''")
+    connection.execute(f"SET temp_directory = '{spill}'")
+    try:
+        try:
+            source = _staged(connection, kind, path, found, workdir, steps, collector)
+        except ReadError as exc:
+            collector.add(Problem(exc.row, "", "", exc.message_sv, "unreadable"))
+            return collector
+        if source is None:
+            return collector
+        with steps.watching("validate", connection):
+            month = validate(connection, kind, source.header, collector, own_region=allowed_region)
+        if collector.total or month.period is None:
+            return collector
+        rows = workdir / "rows.parquet"
+        connection.execute(
+            f"COPY (SELECT {_typed(kind)} FROM {STAGING} ORDER BY {ROW}) "
+            f"TO '{rows}' (FORMAT parquet)"
+        )
+        return month.region, month.period, rows
+    finally:
+        connection.close()
+
+
+def _staged(
+    connection: duckdb.DuckDBPyConnection,
+    kind: ReportKind,
+    path: Path,
+    found: reading.Fingerprint,
+    workdir: Path,
+    steps: _Steps,
+    collector: Collector,
+) -> Source | None:
+    """Load the file into the staging view; None (with problems collected) if it cannot be."""
+    numbered = workdir / "numbered.csv"
+    steps.report("read")
+    if reading.is_xlsx(path):
+        source, malformed = reading.open_xlsx(path, numbered, steps.counter("read"))
+    else:
+        if found.not_utf8_line is not None:
+            raise ReadError(reading.NOT_UTF8, found.not_utf8_line)
+        delimiter, header = reading.read_header(path)
+        source, malformed = Source(path, delimiter, header, numbered=False), []
+    problems = check_header(kind, source.header)
+    if problems or not reading.usable(source.header):
+        for problem in problems:
+            collector.add(problem)
+        return None
+    if not source.numbered and found.blank_lines:
+        source, malformed = reading.renumber(path, source.delimiter, source.header, numbered)
+    with steps.watching("read", connection):
+        try:
+            reading.stage(connection, source)
+        except duckdb.Error:
+            # DuckDB refuses rows of the wrong width or with broken quotes; Python finds them.
+            source, malformed = reading.renumber(path, source.delimiter, source.header, numbered)
+            reading.stage(connection, source)
+    for bad in malformed:
+        collector.add(Problem(bad.row, "", "", bad.message_sv, "width"))
+    return source
+
+
+def _typed(kind: ReportKind) -> str:
+    """The staged text columns as the warehouse stores them; blank and `..` become NULL."""
+    expressions = []
+    for column in CONTRACTS[kind]:
+        v = f'"{column.name}"'
+        match column.type:
+            case ColumnType.DATE_IN_PERIOD:
+                expressions.append(f"CAST({v} AS DATE)")
+            case ColumnType.AGE:
+                expressions.append(f"CAST({v} AS SMALLINT)")
+            case ColumnType.FLAG:
+                expressions.append(f"{v} = '1'")
+            case ColumnType.COUNT:
+                expressions.append(f"CAST(nullif({v}, '{SUPPRESSED}') AS INTEGER)")
+            case _:
+                expressions.append(f"nullif({v}, '')")
+    return ", ".join(expressions)
