@@ -149,6 +149,7 @@ def audit_export(patient: str | None, limit: int) -> None:
 
 def _register() -> None:
     # Imported here so that features stay independent of each other's CLIs.
+    from samvard.analytics.cli import analytics_group
     from samvard.demo.cli import command as demo_command
     from samvard.federation.cli import group as federation_group
     from samvard.identity.cli import group as identity_group
@@ -158,6 +159,7 @@ def _register() -> None:
     main.add_command(demo_command)
     main.add_command(federation_group)
     main.add_command(triage_group)
+    main.add_command(analytics_group)
 
 
 _register()

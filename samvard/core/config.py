@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     # A producer that does not answer in time is shown as "timed out", never as "no data".
     federation_source_timeout: float = Field(default=2.0, gt=0, le=60)
     federation_deadline: float = Field(default=3.0, gt=0, le=120)
+    # The analytics warehouse (DuckDB file) with the monthly reports and their receipts.
+    analytics_path: Path = Path("var/analytics.duckdb")
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
