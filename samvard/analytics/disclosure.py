@@ -1,0 +1,316 @@
+"""Disclosure control: which figures to hide so that no count of 1–4 can be seen or worked out.
+
+A view builds every cell it may show for one filter state (the whole geography of its scope,
+every drill-down level, the table totals) with the equations between them (a total is the sum
+of its parts), calls `suppress` once and renders from the result, so the pages, exports and
+the API of every level agree. docs/analytics-disclosure.md describes the method and its limits.
+
+Primary suppression hides counts 1–4 and the figures the source did not give (None, ".."). A
+reader who knows the group equations could still work out a hidden cell from the shown ones,
+so secondary suppression hides more cells until, by exact linear algebra, no hidden cell is
+determined by the shown cells and the equations together.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
+from typing import Any, TypeVar, cast
+
+from samvard.analytics.results import Cell, CellStatus
+
+MIN_SHOWN = 5
+
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R", bound=Hashable)
+C = TypeVar("C", bound=Hashable)
+
+Group = tuple[K, tuple[K, ...]]  # (total cell, its parts): total == sum(parts)
+
+# A sparse equation over hidden cells: cell index (>= 0) -> coefficient. Negative keys carry
+# which group equations were combined into it (-1 - group index -> multiplier), so a cell
+# that turns out to be determined can be traced back to the groups that determine it.
+_Row = dict[int, int]
+
+
+def suppress(values: Mapping[K, int | None], groups: Iterable[Group[K]]) -> frozenset[K]:
+    """Every key to hide: unknowns, counts 1..MIN_SHOWN-1, and the secondary cells.
+
+    Deterministic: the result depends only on the values and the set of groups, not on the
+    order in which they are given. Raises ValueError for a negative count, a group that names
+    a key without a value, or a group whose known total is not the sum of its known parts.
+    """
+    keys = _ordered(values)
+    counts = [_count(key, values[key]) for key in keys]
+    index = {key: i for i, key in enumerate(keys)}
+    equations = _equations(groups, index, counts)
+    member_of: list[list[int]] = [[] for _ in keys]
+    for g, (total, parts) in enumerate(equations):
+        for cell in (total, *parts):
+            member_of[cell].append(g)
+
+    hidden = {i for i, count in enumerate(counts) if count is None or 0 < count < MIN_SHOWN}
+    analysed: dict[frozenset[int], dict[int, tuple[int, ...]]] = {}
+    while True:
+        # A group with one hidden cell gives it away at once and needs no elimination; only
+        # when there is none left is the whole system solved, one component at a time.
+        found = _alone(hidden, equations, member_of)
+        if not found:
+            for component, rows in _components(hidden, equations, member_of):
+                if component not in analysed:
+                    analysed[component] = _determined(rows)
+                found.update(analysed[component])
+        chosen: set[int] = set()
+        touched: set[int] = set()  # groups that gained a hidden cell in this round
+        # Cells fixed by the fewest equations first: those are the causes, and hiding a cell
+        # in one of them often protects the cells fixed through it as well.
+        for cell, used in sorted(found.items(), key=lambda item: (len(item[1]), item[0])):
+            if touched.intersection(used):
+                continue  # a cell hidden in this round may already protect it
+            extra = _choose(cell, used, equations, member_of, hidden, counts)
+            if extra is None:
+                continue  # the equations alone fix it (e.g. duplicate groups): nothing helps
+            chosen.add(extra)
+            touched.update(member_of[extra])
+        if not chosen:
+            return frozenset(keys[i] for i in hidden)
+        hidden |= chosen
+
+
+def hierarchy_groups(keys_by_parent: Mapping[K, Sequence[K]]) -> tuple[Group[K], ...]:
+    """One group per parent with children: region -> municipalities, municipality -> clinics."""
+    return tuple((parent, tuple(kids)) for parent, kids in keys_by_parent.items() if kids)
+
+
+def crossed_groups(
+    rows: Mapping[R, Sequence[R]] | Sequence[R], columns: Mapping[C, Sequence[C]] | Sequence[C]
+) -> tuple[Group[tuple[R, C]], ...]:
+    """The groups of a table whose cells are (row, column) pairs, with margins in either way.
+
+    Each dimension is a hierarchy (parent -> children, a total being a parent) or a plain
+    sequence of keys without a total. Every row total is the sum of its children in every
+    column, and every column total the sum of its children in every row, so a grand total
+    appears in both ways and a reader's full set of equations is covered.
+    """
+    row_keys, row_tree = _dimension(rows)
+    column_keys, column_tree = _dimension(columns)
+    groups: list[Group[tuple[R, C]]] = []
+    for parent, kids in row_tree.items():
+        if kids:
+            groups.extend(((parent, c), tuple((r, c) for r in kids)) for c in column_keys)
+    for column_parent, column_kids in column_tree.items():
+        if column_kids:
+            groups.extend(
+                ((r, column_parent), tuple((r, c) for c in column_kids)) for r in row_keys
+            )
+    return tuple(groups)
+
+
+def cell_for(value: int | float | None, hidden: bool) -> Cell:
+    """The cell to show for one figure: unknown at the source, suppressed, or the figure."""
+    if value is None:
+        return Cell.unknown()
+    return Cell.suppressed() if hidden else Cell.shown(value)
+
+
+def cells(values: Mapping[K, int | None], hidden: Set[K]) -> dict[K, Cell]:
+    """Every figure as a cell, given the keys `suppress` returned."""
+    return {key: cell_for(value, key in hidden) for key, value in values.items()}
+
+
+def protect(values: Mapping[K, int | None], groups: Iterable[Group[K]]) -> dict[K, Cell]:
+    """`suppress` and `cells` in one step: what a view puts in its tables."""
+    return cells(values, suppress(values, groups))
+
+
+def derived(value: int | float | None, *sources: Cell) -> Cell:
+    """A figure computed from other cells (a need from a count, a rate) hides with them.
+
+    Showing a share of a hidden count would give the count back, so the derived figure is
+    unknown when a source is unknown and suppressed when a source is suppressed.
+    """
+    statuses = {source.status for source in sources}
+    if value is None or CellStatus.UNKNOWN in statuses:
+        return Cell.unknown()
+    if CellStatus.SUPPRESSED in statuses:
+        return Cell.suppressed()
+    return Cell.shown(value)
+
+
+def _ordered(keys: Iterable[K]) -> list[K]:
+    """A stable order of the keys: their natural order, or their repr if they do not compare."""
+    listed = list(keys)
+    try:
+        return cast("list[K]", sorted(cast("list[Any]", listed)))
+    except TypeError:
+        return sorted(listed, key=repr)
+
+
+def _count(key: object, value: int | None) -> int | None:
+    if value is not None and value < 0:
+        raise ValueError(f"negative count for {key!r}: {value}")
+    return value
+
+
+def _equations(
+    groups: Iterable[Group[K]], index: Mapping[K, int], counts: Sequence[int | None]
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Groups as sorted, de-duplicated index tuples, checked against the values."""
+    found: set[tuple[int, tuple[int, ...]]] = set()
+    for total, parts in groups:
+        try:
+            t, members = index[total], tuple(sorted(index[part] for part in parts))
+        except KeyError as exc:
+            raise ValueError(f"group of {total!r} names a key without a value: {exc}") from None
+        if not members or t in members or len(set(members)) != len(members):
+            raise ValueError(f"group of {total!r} needs distinct parts other than the total")
+        known = [counts[m] for m in (t, *members)]
+        if None not in known and known[0] != sum(cast("list[int]", known[1:])):
+            raise ValueError(f"total of {total!r} is not the sum of its parts")
+        found.add((t, members))
+    return sorted(found)
+
+
+def _alone(
+    hidden: Set[int], equations: Sequence[tuple[int, tuple[int, ...]]], member_of: list[list[int]]
+) -> dict[int, tuple[int, ...]]:
+    """Hidden cells that are the only hidden cell of some group, with the first such group."""
+    found: dict[int, tuple[int, ...]] = {}
+    for g in sorted({g for cell in hidden for g in member_of[cell]}):
+        inside = [cell for cell in _members(equations[g]) if cell in hidden]
+        if len(inside) == 1 and inside[0] not in found:
+            found[inside[0]] = (g,)
+    return found
+
+
+def _components(
+    hidden: Set[int], equations: Sequence[tuple[int, tuple[int, ...]]], member_of: list[list[int]]
+) -> list[tuple[frozenset[int], list[_Row]]]:
+    """Hidden cells linked by shared equations, each with its equations over hidden cells.
+
+    Only equations that touch a hidden cell matter; shown cells move to the right-hand side,
+    and the right-hand side does not decide whether a cell is determined.
+    """
+    parent = {cell: cell for cell in hidden}
+
+    def root(cell: int) -> int:
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    touching = sorted({g for cell in hidden for g in member_of[cell]})
+    rows: list[tuple[int, _Row]] = []
+    for g in touching:
+        total, parts = equations[g]
+        row = {cell: 1 if cell == total else -1 for cell in (total, *parts) if cell in hidden}
+        first, *rest = row
+        for cell in rest:
+            parent[root(cell)] = root(first)
+        row[-1 - g] = 1
+        rows.append((first, row))
+    cells_by_root: dict[int, list[int]] = {}
+    for cell in sorted(hidden):
+        cells_by_root.setdefault(root(cell), []).append(cell)
+    rows_by_root: dict[int, list[_Row]] = {}
+    for first, row in rows:
+        rows_by_root.setdefault(root(first), []).append(row)
+    return [
+        (frozenset(members), rows_by_root.get(top, []))
+        for top, members in sorted(cells_by_root.items(), key=lambda item: item[1][0])
+    ]
+
+
+def _determined(rows: Iterable[_Row]) -> dict[int, tuple[int, ...]]:
+    """Hidden cells fixed by the equations, each with the groups whose sum gives it.
+
+    Gauss-Jordan elimination in exact integers, kept fully reduced: every pivot column is zero
+    in all other rows. A cell is determined iff its unit vector is in the row space, and in a
+    fully reduced basis that holds iff some row has that cell as its only cell: writing the
+    unit vector as a combination of rows, each row's coefficient is read off its own pivot.
+    """
+    pivots: dict[int, _Row] = {}
+    for equation in rows:
+        row = equation
+        for col in [c for c in row if c in pivots]:
+            row = _eliminate(row, pivots[col], col)
+        cols = [c for c in row if c >= 0]
+        if not cols:
+            continue  # implied by the equations already taken
+        col = min(cols)
+        for other, pivot_row in list(pivots.items()):
+            if col in pivot_row:
+                pivots[other] = _eliminate(pivot_row, row, col)
+        pivots[col] = row
+    determined: dict[int, tuple[int, ...]] = {}
+    for col, row in pivots.items():
+        if all(c < 0 or c == col for c in row):
+            determined[col] = tuple(sorted(-1 - c for c in row if c < 0))
+    return determined
+
+
+def _eliminate(row: _Row, pivot: _Row, col: int) -> _Row:
+    """`row` scaled and minus `pivot` scaled so that `col` vanishes, divided by the gcd."""
+    a, b = pivot[col], row[col]
+    result = {c: a * v for c, v in row.items()}
+    for c, v in pivot.items():
+        result[c] = result.get(c, 0) - b * v
+    result = {c: v for c, v in result.items() if v}
+    divisor = math.gcd(*result.values()) if result else 1
+    return {c: v // divisor for c, v in result.items()} if divisor > 1 else result
+
+
+def _choose(
+    cell: int,
+    used: Iterable[int],
+    equations: Sequence[tuple[int, tuple[int, ...]]],
+    member_of: Sequence[Sequence[int]],
+    hidden: Set[int],
+    counts: Sequence[int | None],
+) -> int | None:
+    """The shown cell to hide next so that `cell` is no longer determined.
+
+    Candidates are the shown cells of the groups that determine it. Preferred, in order:
+    - a group that contains the cell itself;
+    - a part over the group's total;
+    - a cell whose other groups already hold a hidden cell: hiding it then closes a cycle
+      instead of leaving a group with one hidden cell that would need yet another (this is
+      what keeps a table with margins from a long chain of secondaries, and what prefers the
+      deepest level: a clinic is a part of one group only);
+    - a positive count over a zero (a zero next to a 3 makes the pair's sum the 3 itself);
+    - the smallest count, then the first key.
+    """
+    best: tuple[tuple[bool, bool, int, bool, int, int], int] | None = None
+    for g in used:
+        total, parts = equations[g]
+        has_cell = cell == total or cell in parts
+        for member in (total, *parts):
+            count = counts[member]
+            if member in hidden or count is None:
+                continue
+            exposed = sum(
+                1
+                for other in member_of[member]
+                if other != g and not any(m in hidden for m in _members(equations[other]))
+            )
+            rank = (not has_cell, member == total, exposed, count == 0, count, member)
+            if best is None or rank < best[0]:
+                best = (rank, member)
+    return None if best is None else best[1]
+
+
+def _members(equation: tuple[int, tuple[int, ...]]) -> tuple[int, ...]:
+    return (equation[0], *equation[1])
+
+
+def _dimension(
+    dimension: Mapping[R, Sequence[R]] | Sequence[R],
+) -> tuple[list[R], Mapping[R, Sequence[R]]]:
+    """The keys of one table dimension in first-seen order, and its hierarchy (maybe none)."""
+    if not isinstance(dimension, Mapping):
+        return list(dict.fromkeys(dimension)), {}
+    seen: dict[R, None] = {}
+    for parent, kids in dimension.items():
+        seen[parent] = None
+        seen.update(dict.fromkeys(kids))
+    return list(seen), dimension
