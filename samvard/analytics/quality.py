@@ -25,10 +25,9 @@ from typing import Protocol
 import duckdb
 
 from samvard.analytics.contracts import ReportKind
+from samvard.analytics.disclosure import MIN_SHOWN, protect
 from samvard.analytics.results import Cell
 from samvard.reference.loaders import list_municipalities, list_regions
-
-MIN_SHOWN = 5  # counts 1..4 are never shown (the disclosure rule of every planning figure)
 
 MIGRATIONSVERKET = "migrationsverket"
 FOLLOW_UP = "för uppföljning"
@@ -209,7 +208,8 @@ def _has_table(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def _count_cell(value: int) -> Cell:
-    return Cell.suppressed() if 0 < value < MIN_SHOWN else Cell.shown(value)
+    # A lone figure in no total: primary suppression only (1-4 hidden, 0 shown).
+    return protect({0: value}, ())[0]
 
 
 # --- Outliers -------------------------------------------------------------------------------

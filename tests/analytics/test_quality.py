@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from samvard.analytics import quality
+from samvard.analytics import facts, quality
 from samvard.analytics.contracts import ReportKind
 from samvard.analytics.quality import (
     MIGRATIONSVERKET,
@@ -23,7 +22,7 @@ from samvard.analytics.quality import (
     month_window,
 )
 from samvard.analytics.results import CellStatus
-from samvard.analytics.store import Warehouse, ensure_schema
+from samvard.analytics.store import ensure_schema
 
 
 @dataclass(frozen=True)
@@ -208,49 +207,39 @@ def test_build_series_fills_reported_months_with_zero_and_leaves_the_rest_unknow
 # --- read from a warehouse ----------------------------------------------------------------
 
 
-def _visits(region: str, kommun: str, period: str, count: int) -> Iterator[list[str | None]]:
-    for n in range(count):
-        yield [
-            region,
-            period,
-            f"{region}-{period}-{kommun}-{n}",
-            f"p{n % 50}",
-            f"{period}-{n % 28 + 1:02d}",
-            str(20 + n % 40),
-            "K" if n % 2 else "M",
-            kommun,
-            f"SE2321000016-{kommun}",
-            f"Vårdcentralen {kommun}",
-            "vardcentral",
-            "besok",
-            "akut" if n % 4 == 0 else "planerad",
-            "lakare",
-            "1" if n % 5 == 0 else "0",
-            "J06.9",
-            None,
-        ]
+# Generated in SQL: inserting thousands of rows one by one from Python takes seconds.
+_VISITS = """
+INSERT INTO besok SELECT $region, $period, $region || $period || $kommun || i, 'p' || i % 50,
+    ($period || '-' || lpad((i % 28 + 1)::VARCHAR, 2, '0'))::DATE, 20 + i % 40,
+    CASE WHEN i % 2 = 1 THEN 'K' ELSE 'M' END, $kommun, 'SE2321000016-' || $kommun,
+    'Vårdcentralen ' || $kommun, 'vardcentral', 'besok',
+    CASE WHEN i % 4 = 0 THEN 'akut' ELSE 'planerad' END, 'lakare', i % 5 = 0, 'J06.9', NULL
+FROM range($count) t(i)
+"""
 
 
-def _parquet(path: Path, kind: ReportKind, rows: list[list[str | None]]) -> Path:
-    """The rows as the typed Parquet file the warehouse loads (its own table schema)."""
-    with duckdb.connect() as connection:
-        ensure_schema(connection)
-        marks = ", ".join("?" * len(rows[0]))
-        connection.executemany(f"INSERT INTO {kind} VALUES ({marks})", rows)
-        connection.execute(f"COPY {kind} TO '{path}' (FORMAT parquet)")
-    return path
+def _store_month(
+    connection: duckdb.DuckDBPyConnection, region: str, period: str, counts: dict[str, int]
+) -> None:
+    """A region's month of visits and its receipt, as an accepted upload leaves them."""
+    for kommun, count in counts.items():
+        values = {"region": region, "period": period, "kommun": kommun, "count": count}
+        connection.execute(_VISITS, values)
+    _receipt(connection, ReportKind.BESOK, region, period, sum(counts.values()))
 
 
-def _store_month(warehouse: Warehouse, region: str, period: str, counts: dict[str, int]) -> None:
-    rows = [row for kommun, n in counts.items() for row in _visits(region, kommun, period, n)]
-    spool = _parquet(warehouse.path.with_name(f"{region}-{period}.parquet"), ReportKind.BESOK, rows)
-    warehouse.replace_month(
-        ReportKind.BESOK,
-        region,
-        period,
-        spool,
-        file_name=f"besok-{region}-{period}.csv",
-        sha256=f"{region}{period}{sum(counts.values())}",
+def _receipt(
+    connection: duckdb.DuckDBPyConnection,
+    kind: ReportKind,
+    region: str | None,
+    period: str,
+    rows: int,
+) -> None:
+    connection.execute(
+        "INSERT INTO receipt (id, kind, region, period, file_name, sha256, row_count, "
+        "unknown_count, accepted_at, version, diff) "
+        "VALUES (nextval('receipt_ids'), ?, ?, ?, 'fil.csv', 'x', ?, 0, ?, 1, '{}')",
+        [str(kind), region, period, rows, AT.replace(tzinfo=None)],
     )
 
 
@@ -258,17 +247,18 @@ def _store_month(warehouse: Warehouse, region: str, period: str, counts: dict[st
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Stockholm reports 14 months with a jump in Solna's last; Uppsala misses two months."""
     path = tmp_path_factory.mktemp("quality") / "warehouse.duckdb"
-    store = Warehouse(path)
-    for i, period in enumerate(PERIODS):
-        solna = 240 if period == "2025-02" else 40 + i % 3
-        _store_month(store, "01", period, {"0180": 60 + i % 4, "0184": solna})
-        if period not in ("2024-12", "2025-02"):
-            _store_month(store, "03", period, {"0380": 30 + i % 2})
-    asylum = [["2025-01", "0180", "18-64", "K", "120", None]]
-    spool = _parquet(path.with_name("asyl.parquet"), ReportKind.ASYLSOKANDE, asylum)
-    store.replace_month(
-        ReportKind.ASYLSOKANDE, None, "2025-01", spool, file_name="asyl.csv", sha256="asyl"
-    )
+    with duckdb.connect(str(path)) as connection:
+        ensure_schema(connection)
+        for i, period in enumerate(PERIODS):
+            solna = 240 if period == "2025-02" else 40 + i % 3
+            _store_month(connection, "01", period, {"0180": 60 + i % 4, "0184": solna})
+            if period not in ("2024-12", "2025-02"):
+                _store_month(connection, "03", period, {"0380": 30 + i % 2})
+        connection.execute(
+            "INSERT INTO asylsokande VALUES ('2025-01', '0180', '18-64', 'K', 120, NULL)"
+        )
+        _receipt(connection, ReportKind.ASYLSOKANDE, None, "2025-01", 1)
+        facts.refresh_all(connection)
     return path
 
 
