@@ -2,8 +2,8 @@
 
 The file is validated in full, in a private in-memory DuckDB database, before the
 warehouse is touched: a file with any problem changes nothing, and readers of the
-warehouse are not held up while a large file is checked. The valid rows are written once,
-typed, to a Parquet file that the warehouse loads in its replacing transaction.
+warehouse are not held up while a large file is checked. Then the warehouse is attached to
+that database and the valid rows go straight into it, typed, in the replacing transaction.
 """
 
 # ruff: noqa: S608 - the SQL here is built from the contract's column names and temporary
@@ -22,9 +22,9 @@ import duckdb
 
 from samvard.analytics import reading
 from samvard.analytics.contracts import CONTRACTS, SUPPRESSED, ColumnType, ReportKind
-from samvard.analytics.reading import ROW, STAGING, ReadError, Source
+from samvard.analytics.reading import STAGING, ReadError, Source
 from samvard.analytics.store import Receipt, Warehouse, connect, watch
-from samvard.analytics.validation import Collector, Problem, check_header, validate
+from samvard.analytics.validation import Collector, Month, Problem, check_header, validate
 
 # Progress: what is being done (Swedish, for the user) and how far the whole ingest has come.
 Progress = Callable[[str, float], None]
@@ -149,57 +149,56 @@ def ingest(
         if already is not None and allowed_region in (None, already.region):
             steps.report("store", 1.0)
             return already  # the same file again: nothing to do, the same receipt
-        result = _checked(kind, path, found, workdir, steps, allowed_region)
-        if isinstance(result, Collector):
-            return _rejection(name, result)
-        region, period, rows = result
-        steps.report("store")
-        receipt = warehouse.replace_month(
-            kind,
-            region,
-            period,
-            rows,
-            file_name=name,
-            sha256=found.sha256,
-            progress=steps.fraction("store"),
-        )
+        connection = connect(":memory:")
+        try:
+            spill = str(workdir / "spill").replace("'", "''")
+            connection.execute(f"SET temp_directory = '{spill}'")
+            collector = Collector()
+            month = _checked(
+                connection, kind, path, found, workdir, steps, collector, allowed_region
+            )
+            if month is None or month.period is None or collector.total:
+                return _rejection(name, collector)
+            steps.report("store")
+            # Names are qualified: the warehouse becomes the default database meanwhile.
+            home = connection.execute("SELECT current_database()").fetchone()
+            assert home is not None
+            receipt = warehouse.replace_month(
+                kind,
+                month.region,
+                month.period,
+                f"SELECT {_typed(kind)} FROM {home[0]}.main.{STAGING}",
+                source=connection,
+                file_name=name,
+                sha256=found.sha256,
+                progress=steps.fraction("store"),
+            )
+        finally:
+            connection.close()
         steps.report("store", 1.0)
         return receipt
 
 
 def _checked(
+    connection: duckdb.DuckDBPyConnection,
     kind: ReportKind,
     path: Path,
     found: reading.Fingerprint,
     workdir: Path,
     steps: _Steps,
+    collector: Collector,
     allowed_region: str | None,
-) -> Collector | tuple[str | None, str, Path]:
-    """The file's problems, or its region, period and typed rows as a Parquet file."""
-    collector = Collector()
-    connection = connect(":memory:")
-    spill = str(workdir / "spill").replace("'", "''")
-    connection.execute(f"SET temp_directory = '{spill}'")
+) -> Month | None:
+    """Stage and validate the file; what it is about, with its problems in ``collector``."""
     try:
-        try:
-            source = _staged(connection, kind, path, found, workdir, steps, collector)
-        except ReadError as exc:
-            collector.add(Problem(exc.row, "", "", exc.message_sv, "unreadable"))
-            return collector
-        if source is None:
-            return collector
-        with steps.watching("validate", connection):
-            month = validate(connection, kind, source.header, collector, own_region=allowed_region)
-        if collector.total or month.period is None:
-            return collector
-        rows = workdir / "rows.parquet"
-        connection.execute(
-            f"COPY (SELECT {_typed(kind)} FROM {STAGING} ORDER BY {ROW}) "
-            f"TO '{rows}' (FORMAT parquet)"
-        )
-        return month.region, month.period, rows
-    finally:
-        connection.close()
+        source = _staged(connection, kind, path, found, workdir, steps, collector)
+    except ReadError as exc:
+        collector.add(Problem(exc.row, "", "", exc.message_sv, "unreadable"))
+        return None
+    if source is None:
+        return None
+    with steps.watching("validate", connection):
+        return validate(connection, kind, source.header, collector, own_region=allowed_region)
 
 
 def _staged(

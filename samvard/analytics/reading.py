@@ -181,17 +181,22 @@ def stage(connection: duckdb.DuckDBPyConnection, source: Source) -> None:
     """
     columns = ([ROW] if source.numbered else []) + list(source.header)
     spec = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in columns) + "}"
-    # \x01 never occurs in a report: empty fields stay "" instead of becoming NULL.
+    values = ", ".join(f'trim("{name}") AS "{name}"' for name in source.header)
+    number = f"CAST({ROW} AS BIGINT) AS {ROW}, " if source.numbered else ""
+    # \x01 never occurs in a report: empty fields stay "" instead of becoming NULL. The table
+    # keeps the file's order, so without a row-number column its rowid gives the row number.
     connection.execute(
-        f"CREATE OR REPLACE TABLE staging AS SELECT * FROM read_csv({_literal(source.csv_path)}, "
-        f"header = false, skip = 1, delim = {_literal(source.delimiter)}, quote = '\"', "
-        f"escape = '\"', auto_detect = false, strict_mode = true, nullstr = '\x01', "
-        f"columns = {spec})"
+        f"CREATE OR REPLACE TABLE staging AS SELECT {number}{values} "
+        f"FROM read_csv({_literal(source.csv_path)}, header = false, skip = 1, "
+        f"delim = {_literal(source.delimiter)}, quote = '\"', escape = '\"', "
+        f"auto_detect = false, strict_mode = true, nullstr = '\x01', columns = {spec})"
     )
-    row = f"CAST({ROW} AS BIGINT)" if source.numbered else "rowid + 2"
-    trimmed = ", ".join(f'trim("{name}") AS "{name}"' for name in source.header)
+    row = "" if source.numbered else f"rowid + 2 AS {ROW}, "
+    # Qualified, so that the view still finds its table while another database is the default.
+    home = connection.execute("SELECT current_database()").fetchone()
+    assert home is not None
     connection.execute(
-        f"CREATE OR REPLACE VIEW {STAGING} AS SELECT {row} AS {ROW}, {trimmed} FROM staging"
+        f"CREATE OR REPLACE VIEW {STAGING} AS SELECT {row}* FROM {home[0]}.main.staging"
     )
 
 

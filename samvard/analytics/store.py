@@ -25,9 +25,10 @@ from typing import Any
 import duckdb
 
 from samvard.analytics import facts
-from samvard.analytics.contracts import ReportKind
+from samvard.analytics.contracts import ReportKind, column_names
 
 POLL_SECONDS = 0.25
+_ATTACHED = "warehouse"  # the name the warehouse file is attached under for a replacement
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS besok (
@@ -167,32 +168,42 @@ class Warehouse:
         kind: ReportKind,
         region: str | None,
         period: str,
-        rows: Path,
+        rows: str,
         *,
+        source: duckdb.DuckDBPyConnection,
         file_name: str,
         sha256: str,
         progress: Callable[[float], None] | None = None,
     ) -> Receipt:
         """Replace the month with ``rows``, atomically; the same file twice changes nothing.
 
-        ``rows`` is a Parquet file of the month's rows, typed, in contract column order.
-        The month's facts are refreshed in the same transaction.
+        ``rows`` is a SELECT run on ``source`` (the ingest's private database, with every
+        name in it qualified) that yields the month's rows, typed, in contract column
+        order. The warehouse is attached to ``source`` for the replacement, so the rows go
+        straight from one to the other; the month's facts are refreshed in the same
+        transaction.
         """
         with self._locked(fcntl.LOCK_EX):
-            connection = connect(str(self.path))
+            home = source.execute("SELECT current_database()").fetchone()
+            assert home is not None
+            target = str(self.path).replace("'", "''")
+            source.execute(f"ATTACH '{target}' AS {_ATTACHED}")
+            source.execute(f"USE {_ATTACHED}")
             try:
-                ensure_schema(connection)
-                latest = _latest(connection, kind, region, period)
-                if latest is not None and latest.sha256 == sha256:
-                    return latest
-                with watch(connection, progress):
-                    connection.begin()
-                    receipt = _replace(connection, kind, region, period, rows, file_name, sha256)
-                    facts.refresh(connection, kind, region)
-                    connection.commit()
-                return receipt
+                return _replace_attached(
+                    source,
+                    kind,
+                    region,
+                    period,
+                    rows,
+                    f"{home[0]}.main",
+                    file_name,
+                    sha256,
+                    progress,
+                )
             finally:
-                connection.close()  # an uncommitted transaction is rolled back
+                source.execute(f"USE {home[0]}")
+                source.execute(f"DETACH {_ATTACHED}")
 
     def current_receipt(self, kind: ReportKind, sha256: str) -> Receipt | None:
         """The receipt of a file with this checksum if it is its month's current version."""
@@ -216,23 +227,60 @@ class Warehouse:
             return [_receipt(row) for row in result.fetchall()]
 
 
+def _replace_attached(
+    connection: duckdb.DuckDBPyConnection,
+    kind: ReportKind,
+    region: str | None,
+    period: str,
+    rows: str,
+    scratch: str,
+    file_name: str,
+    sha256: str,
+    progress: Callable[[float], None] | None,
+) -> Receipt:
+    ensure_schema(connection)
+    latest = _latest(connection, kind, region, period)
+    if latest is not None and latest.sha256 == sha256:
+        return latest
+    where, params = _month(kind, region, period)
+    # The previous version is copied to the scratch database before the transaction: a
+    # DuckDB transaction may write to one database only. The exclusive lock keeps it current.
+    previous = f"{scratch}.previous_month"
+    connection.execute(
+        f"CREATE OR REPLACE TABLE {previous} AS SELECT * FROM {kind} WHERE {where}", params
+    )
+    try:
+        with watch(connection, progress):
+            connection.begin()
+            try:
+                receipt = _replace(
+                    connection, kind, region, period, rows, previous, latest, file_name, sha256
+                )
+                facts.refresh(connection, kind, region)
+                connection.commit()
+            except BaseException:
+                connection.rollback()
+                raise
+        return receipt
+    finally:
+        connection.execute(f"DROP TABLE {previous}")
+
+
 def _replace(
     connection: duckdb.DuckDBPyConnection,
     kind: ReportKind,
     region: str | None,
     period: str,
-    rows: Path,
+    rows: str,
+    previous: str,
+    latest: Receipt | None,
     file_name: str,
     sha256: str,
 ) -> Receipt:
     where, params = _month(kind, region, period)
-    connection.execute(f"CREATE TEMP TABLE previous AS SELECT * FROM {kind} WHERE {where}", params)
     connection.execute(f"DELETE FROM {kind} WHERE {where}", params)
-    source = str(rows).replace("'", "''")
-    connection.execute(f"INSERT INTO {kind} SELECT * FROM read_parquet('{source}')")
-    diff = _diff(connection, kind, where, params)
-    connection.execute("DROP TABLE previous")
-    latest = _latest(connection, kind, region, period)
+    connection.execute(f"INSERT INTO {kind} {rows}")
+    diff = _diff(connection, kind, where, params, previous)
     diff["previous_version"] = latest.version if latest else None
     figures = diff["totals"]
     connection.execute(
@@ -304,25 +352,34 @@ def _receipt(row: tuple[Any, ...]) -> Receipt:
 
 
 def _diff(
-    connection: duckdb.DuckDBPyConnection, kind: ReportKind, where: str, params: list[str]
+    connection: duckdb.DuckDBPyConnection,
+    kind: ReportKind,
+    where: str,
+    params: list[str],
+    previous: str,
 ) -> dict[str, Any]:
     """Rows added, removed and changed (by key), and each key figure before and after."""
     key = ", ".join(_KEYS[kind])
     current = f"(SELECT * FROM {kind} WHERE {where})"
+    columns = ", ".join(column_names(kind))
+    # Rows are told apart by key and compared by a hash of all their values: one join,
+    # instead of comparing every column of millions of rows.
     counts = connection.execute(
-        f"""SELECT
-            (SELECT count(*) FROM {current} n ANTI JOIN previous p USING ({key})),
-            (SELECT count(*) FROM previous p ANTI JOIN {current} n USING ({key})),
-            (SELECT count(*) FROM (SELECT * FROM previous EXCEPT ALL SELECT * FROM {current}) c
-                SEMI JOIN {current} n USING ({key}))""",
-        params * 4,
+        f"""SELECT count_if(p.h IS NULL), count_if(n.h IS NULL), count_if(p.h <> n.h)
+        FROM (SELECT {key}, hash(row({columns})) AS h FROM {current}) n
+        FULL JOIN (SELECT {key}, hash(row({columns})) AS h FROM {previous}) p USING ({key})""",
+        params,
     ).fetchone()
     assert counts is not None
-    totals: dict[str, dict[str, int | None]] = {}
-    for name, expression in _FIGURES[kind].items():
-        before = connection.execute(f"SELECT {expression} FROM previous").fetchone()
-        after = connection.execute(f"SELECT {expression} FROM {current}", params).fetchone()
-        totals[name] = {"before": _int(before), "after": _int(after)}
+    expressions = ", ".join(_FIGURES[kind].values())
+    before = connection.execute(f"SELECT {expressions} FROM {previous}").fetchone()
+    after = connection.execute(f"SELECT {expressions} FROM {current}", params).fetchone()
+    assert before is not None
+    assert after is not None
+    totals = {
+        name: {"before": _int(before[i]), "after": _int(after[i])}
+        for i, name in enumerate(_FIGURES[kind])
+    }
     return {
         "rows_added": counts[0],
         "rows_removed": counts[1],
@@ -331,5 +388,5 @@ def _diff(
     }
 
 
-def _int(row: tuple[Any, ...] | None) -> int | None:
-    return None if row is None or row[0] is None else int(row[0])
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)

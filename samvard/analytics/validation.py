@@ -220,10 +220,15 @@ _FORMATS: dict[ColumnType, tuple[str, str]] = {
 def _ok(column: Column) -> tuple[str, str] | None:
     """SQL that is true for an acceptable non-empty value, and the message when it is not."""
     v = f'"{column.name}"'
+    # The code lists are tables (see `_code_tables`): a join is far faster than a long IN list.
     if column.type is ColumnType.REGION:
-        return f"{v} IN {_in(region_codes())}", "Okänd regionkod; ange länskoden, två siffror."
+        return f"{v} IN (SELECT code FROM region_codes)", (
+            "Okänd regionkod; ange länskoden, två siffror."
+        )
     if column.type is ColumnType.MUNICIPALITY:
-        return f"{v} IN {_in(municipality_codes())}", "Okänd kommunkod; ange fyra siffror."
+        return f"{v} IN (SELECT code FROM municipality_codes)", (
+            "Okänd kommunkod; ange fyra siffror."
+        )
     if column.type in (ColumnType.ENUM, ColumnType.AGE_GROUP):
         allowed = ", ".join(column.values)
         return f"{v} IN {_in(column.values)}", f"Okänt värde; tillåtna värden är {allowed}."
@@ -231,6 +236,17 @@ def _ok(column: Column) -> tuple[str, str] | None:
         return None
     sql, message = _FORMATS[column.type]
     return sql.replace("@", v), message
+
+
+def _code_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    for table, codes in (
+        ("region_codes", region_codes()),
+        ("municipality_codes", municipality_codes()),
+    ):
+        connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT unnest(?::VARCHAR[]) AS code",
+            [sorted(codes)],
+        )
 
 
 def _value_checks(kind: ReportKind) -> list[_Check]:
@@ -327,6 +343,7 @@ def validate(
     own_region: str | None = None,
 ) -> Month:
     """Check every staged row; problems go to ``collector``. ``own_region`` limits the region."""
+    _code_tables(connection)
     period = _file_value(connection, kind, "period")
     region = None
     if kind is ReportKind.BESOK:

@@ -30,7 +30,13 @@ def parquet(tmp_path: Path, name: str, rows: int, kommun: str = "0180") -> Path:
 
 def replace(warehouse: Warehouse, rows: Path, sha: str) -> store.Receipt:
     return warehouse.replace_month(
-        ReportKind.ASYLSOKANDE, None, "2025-03", rows, file_name=rows.name, sha256=sha
+        ReportKind.ASYLSOKANDE,
+        None,
+        "2025-03",
+        f"SELECT * FROM read_parquet('{rows}')",
+        source=duckdb.connect(),
+        file_name=rows.name,
+        sha256=sha,
     )
 
 
