@@ -146,3 +146,15 @@ def receipts_command(output: str, warehouse: Path | None) -> None:
             f"{receipt.id}\t{receipt.accepted_at:%Y-%m-%d %H:%M}\t{receipt.kind}\t{region}\t"
             f"{receipt.period}\tv{receipt.version}\t{receipt.row_count} rader\t{receipt.file_name}"
         )
+
+
+def _register() -> None:
+    # The generator and the report live beside what they use; both load DuckDB only when run.
+    from samvard.analytics.generate import generate_command
+    from samvard.analytics.report import report_command
+
+    analytics_group.add_command(generate_command)
+    analytics_group.add_command(report_command)
+
+
+_register()
