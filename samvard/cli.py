@@ -57,6 +57,7 @@ def serve(host: str | None, port: int | None, workers: int, prepare: bool) -> No
     settings = get_settings()
     if prepare:
         _prepare(settings.database_url)
+        _prepare_warehouse(settings.analytics_path)
     host, port = host or settings.host, port or settings.port
     click.echo(f"Samvård serving on http://{host}:{port}", err=True)
     uvicorn.run(
@@ -100,6 +101,24 @@ def _prepare(database_url: str) -> None:
         from samvard.demo.cli import command as demo_command
 
         demo_command.main(args=["--database-url", database_url], standalone_mode=False)
+
+
+def _prepare_warehouse(path: Path) -> None:
+    # The planning views need monthly reports; the demo's go through the real ingestion.
+    from samvard.analytics.demo import ensure_demo_warehouse, has_data
+    from samvard.analytics.store import Warehouse
+
+    if has_data(Warehouse(path)):
+        return
+    click.echo(
+        "Tomt planeringslager: läser in demorapporter (loading the demo planning reports).",
+        err=True,
+    )
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\r{done} av {total} rapporter inlästa", err=True, nl=done == total)
+
+    ensure_demo_warehouse(path, progress=progress)
 
 
 @main.group()

@@ -92,3 +92,27 @@ def test_audit_export_writes_fhir_audit_events(world: Database) -> None:
     lines = [line for line in result.stdout.splitlines() if line]
     assert len(lines) == 3
     assert all('"resourceType": "AuditEvent"' in line for line in lines)
+
+
+def test_prepare_fills_an_empty_planning_warehouse_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from functools import partial
+
+    from samvard import cli
+    from samvard.analytics import demo
+    from samvard.analytics.store import Warehouse
+
+    # The real demo load, only smaller: two months of a few thousand visits.
+    monkeypatch.setattr(
+        demo, "ensure_demo_warehouse", partial(demo.ensure_demo_warehouse, rows=3000, months=2)
+    )
+    path = tmp_path / "planning.duckdb"
+    cli._prepare_warehouse(path)
+    first = Warehouse(path).list_receipts()
+    assert {r.kind for r in first} == {"besok", "asylsokande"}
+    assert "rapporter inlästa" in capsys.readouterr().err
+
+    cli._prepare_warehouse(path)  # a warehouse with reports is left as it is
+    assert Warehouse(path).list_receipts() == first
+    assert capsys.readouterr().err == ""
