@@ -273,6 +273,7 @@ def test_forged_session_cookie_gets_documented_error(
             "consent_id": 1,
             "block_id": 1,
             "ref": "no-such-assessment",
+            "view": "oversikt",
         }
         path_parameters = {k: v for k, v in known.items() if f"{{{k}}}" in operation.path}
         if path_parameters:

@@ -48,6 +48,9 @@ PATIENT_PAGE = expect(403, anon=303, citizen=303, nurse=200, ended=409)
 PATIENT_FHIR = expect(403, anon=401, citizen=200, nurse=200)
 CONTACT_STAFF = expect(404, anon=303, citizen=303, ended=409)
 FOLLOWUP_PAGE = expect(403, anon=303, citizen=303, admin=200, planner=200, ended=409)
+# Production planning: planners and administrators of a region (or the national body).
+PLANNING_PAGE = FOLLOWUP_PAGE
+PLANNING_API = expect(403, anon=401, citizen=401, admin=200, planner=200, ended=409)
 
 # (method, path template) -> expected status per role
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
@@ -100,6 +103,25 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "/personal/granskning/{seq}"): expect(403),
     ("GET", "/personal/uppfoljning"): FOLLOWUP_PAGE,
     ("GET", "/personal/uppfoljning/rapport.csv"): FOLLOWUP_PAGE,
+    ("GET", "/planering"): PLANNING_PAGE,
+    ("GET", "/planering/halsoundersokningar"): PLANNING_PAGE,
+    ("GET", "/planering/psykisk-halsa"): PLANNING_PAGE,
+    ("GET", "/planering/ovrig-vard"): PLANNING_PAGE,
+    ("GET", "/planering/datakvalitet"): PLANNING_PAGE,
+    ("GET", "/planering/uppladdning"): PLANNING_PAGE,
+    ("GET", "/planering/scenarier"): PLANNING_PAGE,
+    ("GET", "/planering/scenarier/jamfor"): expect(
+        403, anon=303, citizen=303, admin=400, planner=400, ended=409
+    ),
+    # No scenario 1 in the demo world: planners get the 404 of their own scope.
+    ("GET", "/planering/scenarier/{scenario_id}"): expect(
+        403, anon=303, citizen=303, admin=404, planner=404, ended=409
+    ),
+    ("POST", "/planering/uppladdning"): expect(403),
+    ("POST", "/planering/scenarier"): expect(403),
+    ("POST", "/planering/scenarier/{scenario_id}"): expect(403),
+    ("POST", "/planering/scenarier/{scenario_id}/ta-bort"): expect(403),
+    ("GET", "/api/v1/planering/{view}"): PLANNING_API,
     # Contacts: the queue for clinicians; a contact needs a care relation (none in the demo).
     ("GET", "/personal/kontakter"): expect(403, anon=303, citizen=303, nurse=200, ended=409),
     ("GET", "/personal/kontakter/{ref}"): CONTACT_STAFF,
@@ -213,6 +235,8 @@ def _samples(world: Database) -> dict[str, str]:
             "seq": str(_reviewable_seq(session)),
             "version": "1",
             "ref": "00000000-0000-4000-8000-000000000000",
+            "scenario_id": "1",
+            "view": "oversikt",
         }
 
 
