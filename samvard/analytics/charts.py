@@ -48,9 +48,12 @@ LINE_LEFT, LINE_RIGHT = 3.0, 97.0  # percent: room for the first and last point'
 MAX_X_LABELS = 6
 LEGEND_LINE = 22
 
+# Pages, charts and their tables say the same: "–" for a hidden figure, "okänt" for one the
+# source did not give. Exports keep the statistical ".." (exports.MISSING) for spreadsheets.
+HIDDEN_TEXT = {CellStatus.SUPPRESSED: "–", CellStatus.UNKNOWN: "okänt"}
 HIDDEN_TITLE = {
-    CellStatus.SUPPRESSED: "visas inte (skyddas mot röjande)",
-    CellStatus.UNKNOWN: "okänd i källan",
+    CellStatus.SUPPRESSED: "visas inte: skyddas så att enskilda inte kan pekas ut",
+    CellStatus.UNKNOWN: "okänt i källan, inte noll",
 }
 
 
@@ -62,9 +65,9 @@ def display_number(value: float | int) -> str:
 
 
 def display_cell(cell: Cell) -> str:
-    """A cell as shown on a page: the figure, or ".." when it is not shown."""
+    """A cell as shown on a page: the figure, "–" when hidden, "okänt" when unknown."""
     if cell.status is not CellStatus.SHOWN or cell.value is None:
-        return MISSING
+        return HIDDEN_TEXT.get(cell.status, HIDDEN_TEXT[CellStatus.SUPPRESSED])
     return display_number(cell.value)
 
 
@@ -177,7 +180,7 @@ def _hidden_mark(
             "data-status": cell.status.value,
         },
     )
-    mark.text = MISSING
+    mark.text = display_cell(cell)
     ET.SubElement(mark, "title").text = f"{label}: {hidden_title(cell)}"
 
 
@@ -196,7 +199,7 @@ def _hidden_count(table: Table, series: Sequence[_Series]) -> int:
 
 def _summary_end(table: Table, series: Sequence[_Series]) -> str:
     hidden = _hidden_count(table, series)
-    text = f" {hidden} värden visas inte ({MISSING})." if hidden else ""
+    text = f" {hidden} värden visas inte (– eller okänt)." if hidden else ""
     return text + " Alla siffror finns i tabellen."
 
 

@@ -52,7 +52,7 @@ def test_a_bar_per_shown_cell_and_a_mark_per_hidden_one() -> None:
     assert [bar.get("width") for bar in bars] == ["78.00%", "39.00%"]
     marks = svg.findall(".//svg:text[@class='hidden-mark']", NS)
     assert [m.get("data-status") for m in marks] == ["suppressed", "unknown"]
-    assert all(m.text == ".." for m in marks)
+    assert [m.text for m in marks] == ["–", "okänt"]  # as in the table under the chart
     desc = svg.find("svg:desc", NS)
     assert desc is not None and desc.text is not None
     assert "högst för Uppsala (120)" in desc.text
@@ -109,8 +109,9 @@ def test_numbers_are_written_the_swedish_way(value: float, text: str) -> None:
     assert display_number(value) == text
 
 
-def test_a_hidden_cell_is_shown_as_two_dots() -> None:
-    assert display_cell(Cell.suppressed()) == ".."
+def test_a_hidden_cell_reads_as_on_the_page_and_an_unknown_one_as_unknown() -> None:
+    assert display_cell(Cell.suppressed()) == "–"
+    assert display_cell(Cell.unknown()) == "okänt"
     assert display_cell(Cell.shown(7)) == "7"
 
 

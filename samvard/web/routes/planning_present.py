@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from samvard.analytics.charts import chart_svg, display_number
+from samvard.analytics.charts import HIDDEN_TEXT, HIDDEN_TITLE, chart_svg, display_number
 from samvard.analytics.figures_filters import municipality_names, region_names
 from samvard.analytics.results import Cell, CellStatus, Row, Table, ViewResult
 from samvard.reference.loaders import list_municipalities
@@ -33,10 +33,10 @@ NAME_COLUMN = "namn"
 MAX_SERIES = {"bar": 4, "line": 6}
 _BOUNDS = ("_min", "_max")
 _SHARES = ("andel", "procent")
-SUPPRESSED_TEXT = "–"
-UNKNOWN_TEXT = "okänt"
-SUPPRESSED_WHY = "visas inte: skyddas så att enskilda inte kan pekas ut"
-UNKNOWN_WHY = "okänt i källan, inte noll"
+SUPPRESSED_TEXT = HIDDEN_TEXT[CellStatus.SUPPRESSED]
+UNKNOWN_TEXT = HIDDEN_TEXT[CellStatus.UNKNOWN]
+SUPPRESSED_WHY = HIDDEN_TITLE[CellStatus.SUPPRESSED]
+UNKNOWN_WHY = HIDDEN_TITLE[CellStatus.UNKNOWN]
 
 
 @dataclass(frozen=True)
