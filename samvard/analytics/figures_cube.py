@@ -37,6 +37,7 @@ Geo = tuple[str, ...]
 # A slice of the period: ALL (every month together), ("m", month) or ("b", age band).
 Split = tuple[str, ...]
 Key = tuple[Geo, Split]
+CellKey = tuple[str, Geo, Split]  # a measure's key: what one joint suppression call protects
 
 COUNTRY: Geo = ("T",)
 ALL: Split = ("",)
@@ -74,6 +75,14 @@ SPLITS: dict[str, tuple[str, ...]] = {
     "inskrivna": (MONTH,),  # a stock at month end: months are never added up
 }
 STOCKS = frozenset({"inskrivna"})
+# Measures that add up exactly to another measure by the rules (rules.py: every visit is
+# either acute or planned; a mental-health intervention is in specialist psychiatry or not).
+# Shown side by side, a hidden part would be the total minus the other part, so a total and
+# its parts are always suppressed in one call, in every view, with these identities added.
+IDENTITIES: dict[str, tuple[str, ...]] = {
+    "besok": ("akut", "planerad"),
+    "psykisk_halsa": ("psyk_forsta_linjen", "psyk_andra_linjen"),
+}
 NEEDS = {"examination": "nyinskrivna", "mental_health": "inskrivna"}
 
 
@@ -362,15 +371,17 @@ def _places(geo_tree: Mapping[Geo, Sequence[Geo]], root: Geo) -> list[Geo]:
 
 # Suppression results by their whole input: `suppress` is deterministic, so a drill-down or
 # a repeated view of the same filter state reuses the pattern instead of solving it again.
-_SUPPRESSED: OrderedDict[tuple[object, ...], frozenset[Key]] = OrderedDict()
+_SUPPRESSED: OrderedDict[tuple[object, ...], frozenset[CellKey]] = OrderedDict()
 _CACHE_SIZE = 48
 
 
 def _suppress_cached(
-    measure: str, values: dict[Key, int | None], groups: Callable[[], list[Group[Key]]]
-) -> frozenset[Key]:
-    # The groups follow from the places and slices (the keys) and the kind of measure.
-    signature = (SPLITS[measure], measure in STOCKS, tuple(values.items()))
+    measures: tuple[str, ...],
+    values: dict[CellKey, int | None],
+    groups: Callable[[], list[Group[CellKey]]],
+) -> frozenset[CellKey]:
+    # The groups follow from the places and slices (the keys) and the measures.
+    signature = (measures, tuple(values.items()))
     found = _SUPPRESSED.get(signature)
     if found is None:
         found = suppress(values, groups())
@@ -384,12 +395,50 @@ def _suppress_cached(
 
 def protect(
     cube: Cube,
-    measure: str,
-    counts: Mapping[Key, int | None],
+    measures: Sequence[str],
+    counts: Mapping[str, Mapping[Key, int | None]],
     geo_tree: Mapping[Geo, Sequence[Geo]],
 ) -> None:
-    """Every place and slice of one measure (zero where nothing was counted), suppressed once."""
+    """Every place and slice of a family of measures (zero where nothing was counted),
+    suppressed in one call with each measure's own equations and the identities between them."""
     places = _places(geo_tree, cube.root)
+    values: dict[tuple[str, Geo, Split], int | None] = {}
+    for measure in measures:
+        for key, value in _measure_values(cube, measure, counts[measure], places).items():
+            values[(measure, *key)] = value
+
+    def groups() -> list[Group[tuple[str, Geo, Split]]]:
+        found: list[Group[tuple[str, Geo, Split]]] = []
+        for measure in measures:
+            for kind in SPLITS[measure]:
+                slices = cube.splits(kind)
+                margins: Mapping[Split, Sequence[Split]] | Sequence[Split]
+                margins = slices if measure in STOCKS else {ALL: slices}
+                found += [
+                    ((measure, *total), tuple((measure, *part) for part in parts))
+                    for total, parts in crossed_groups(geo_tree, margins)
+                ]
+        for total, parts in IDENTITIES.items():
+            if total in measures:
+                found += [
+                    ((total, geo, split), tuple((part, geo, split) for part in parts))
+                    for (measure, geo, split) in values
+                    if measure == total and all((part, geo, split) in values for part in parts)
+                ]
+        return found
+
+    hidden = _suppress_cached(tuple(measures), values, groups)
+    for measure in measures:
+        cube.counts[measure] = {
+            (geo, split): value for (m, geo, split), value in values.items() if m == measure
+        }
+        cube.hidden[measure] = frozenset((geo, split) for (m, geo, split) in hidden if m == measure)
+
+
+def _measure_values(
+    cube: Cube, measure: str, counts: Mapping[Key, int | None], places: Sequence[Geo]
+) -> dict[Key, int | None]:
+    """One measure's value for every place and slice it is shown in."""
     values: dict[Key, int | None] = {}
     for kind in SPLITS[measure]:
         slices = cube.splits(kind)
@@ -403,18 +452,15 @@ def protect(
         for geo in places:
             gap = cube.missing(measure, geo, ALL) is None
             values[(geo, ALL)] = None if gap else counts.get((geo, ALL), 0)
+    return values
 
-    def groups() -> list[Group[Key]]:
-        found: list[Group[Key]] = []
-        for kind in SPLITS[measure]:
-            slices = cube.splits(kind)
-            margins: Mapping[Split, Sequence[Split]] | Sequence[Split]
-            margins = slices if measure in STOCKS else {ALL: slices}
-            found += crossed_groups(geo_tree, margins)
-        return found
 
-    cube.counts[measure] = values
-    cube.hidden[measure] = _suppress_cached(measure, values, groups)
+def family(measure: str) -> tuple[str, ...]:
+    """The measures protected together with `measure` (itself alone if it adds up to none)."""
+    for total, parts in IDENTITIES.items():
+        if measure == total or measure in parts:
+            return (total, *parts)
+    return (measure,)
 
 
 def build_cube(
@@ -430,7 +476,8 @@ def build_cube(
     """Aggregate, then protect, the measures for the scope's whole geography."""
     root: Geo = COUNTRY if scope.region is None else ("R", scope.region)
     unknown = frozenset(m for m in period.months if m not in asylum_months)
-    visits = [m for m in measures if m in VISIT_MEASURES]
+    visits = list(dict.fromkeys(m for asked in measures for m in family(asked)))
+    visits = [m for m in visits if m in VISIT_MEASURES]
     visit_sums, clinics = visit_counts(connection, scope, filter_, visits or ["besok"])
     asylum_sums, needs = asylum_counts(connection, scope, filter_, assumptions)
     trees = {
@@ -442,8 +489,8 @@ def build_cube(
     gaps = {r: frozenset(period.months) - visit_months.get(r, frozenset()) for r in regions}
     cube = Cube(root, everything, trees, clinics, period, unknown, gaps)
     cube.needs = dict(needs)
-    for measure in visits:
-        protect(cube, measure, visit_sums[measure], trees["visits"])
+    for together in dict.fromkeys(family(m) for m in visits):
+        protect(cube, together, visit_sums, trees["visits"])
     for measure in (m for m in measures if m in ASYLUM_MEASURES):
-        protect(cube, measure, asylum_sums[measure], trees["asylum"])
+        protect(cube, (measure,), asylum_sums, trees["asylum"])
     return cube

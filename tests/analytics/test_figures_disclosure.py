@@ -8,6 +8,7 @@ planner and the national planner.
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,7 +74,7 @@ def _states(scope: Scope) -> list[dict[str, str]]:
 
 
 def _shown_small(result: ViewResult) -> list[tuple[str, str, object]]:
-    found = []
+    found: list[tuple[str, str, object]] = []
     for table in result.tables:
         for row in table.rows:
             for column, cell in zip(table.columns, row.cells, strict=True):
@@ -139,3 +140,218 @@ def test_a_parent_minus_its_shown_children_never_gives_a_small_count(visits: lis
                 if len(hidden) == 1:
                     rest = total.value - sum(c.value for c in cells if c.value is not None)  # type: ignore[operator]
                     assert not 0 < rest < 5, (name, drill, column.key)
+
+
+# --- no hidden cell can be worked out from everything a filter state shows ------------------
+#
+# A reader of one filter state sees every view at every drill-down level. Each count cell is
+# a measure of a place and a slice (all months, a month, an age band). The reader knows these
+# equations between the true counts: a place is the sum of the places under it, all months
+# the sum of the months and of the age bands, and the measures that add up by the rules:
+IDENTITIES = {
+    "besok": ("akut", "planerad"),  # every visit is acute or planned
+    "psykisk_halsa": ("psyk_forsta_linjen", "psyk_andra_linjen"),  # psychiatry or not
+}
+ASYLUM = ("nyinskrivna", "inskrivna")
+STOCK = "inskrivna"  # registered at month end: months do not add up
+BANDS = ("0-5", "6-12", "13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+CLINICS = {clinic[1]: clinic[0] for clinic in (CLINIC_A, CLINIC_B, CLINIC_C, CLINIC_G)}
+PRIME = 2_147_483_647
+
+Place = tuple[str, ...]
+Slice = tuple[str, ...]
+CountKey = tuple[str, Place, Slice]
+
+
+def _place(code: str, scope: Scope) -> Place:
+    if code == "":
+        return ("T",)
+    if len(code) == 2:
+        return ("R", code)
+    if len(code) == 4:
+        return ("K", code)
+    return ("V", CLINICS[code], code)
+
+
+def _chosen(filters: dict[str, str], scope: Scope) -> Place:
+    if "vardenhet" in filters:
+        return _place(filters["vardenhet"], scope)
+    for key in ("kommun", "region"):
+        if key in filters:
+            return _place(filters[key], scope)
+    return ("T",) if scope.national else ("R", str(scope.region))
+
+
+def _shown_cells(result: ViewResult, scope: Scope) -> dict[CountKey, object]:
+    """Every count cell of a view by what it counts: shown value, or its status if hidden."""
+    chosen = _chosen({k: v for k, v in result.filters.items() if v}, scope)
+    last = ("m", result.provenance.periods[-1])
+    found: dict[CountKey, object] = {}
+    for table in result.tables:
+        for row in table.rows:
+            for column, cell in zip(table.columns, row.cells, strict=True):
+                if column.key not in COUNT_COLUMNS:
+                    continue
+                key: CountKey
+                if table.key == "manader":
+                    key = (column.key, chosen, ("m", row.labels[0]))
+                elif table.key == "aldersfordelning":
+                    key = (column.key, chosen, ("b", row.labels[0]))
+                else:
+                    whole: Slice = last if column.key == STOCK else ("",)
+                    key = (column.key, _place(row.labels[0], scope), whole)
+                seen = cell.value if cell.status is CellStatus.SHOWN else cell.status
+                assert found.setdefault(key, seen) == seen, (result.view, table.key, key)
+                found[key] = seen
+    return found
+
+
+def _places(scope: Scope) -> dict[Place, list[Place]]:
+    """Parent -> children of every place of the generated data in the scope."""
+    kommuner = {clinic[0] for clinic in (CLINIC_A, CLINIC_B, CLINIC_C, CLINIC_G)} | {"0114"}
+    tree: dict[Place, list[Place]] = {}
+    for kommun in sorted(kommuner):
+        if not scope.allows_region(kommun[:2]):
+            continue
+        region = ("R", kommun[:2])
+        if scope.national:
+            tree.setdefault(("T",), [])
+            if region not in tree[("T",)]:
+                tree[("T",)].append(region)
+        tree.setdefault(region, []).append(("K", kommun))
+        if scope.clinics:
+            tree[("K", kommun)] = [
+                _place(c, scope) for c, k in sorted(CLINICS.items()) if k == kommun
+            ]
+    return tree
+
+
+def _equations(
+    measures: tuple[str, ...], months: tuple[str, ...], scope: Scope
+) -> list[tuple[CountKey, tuple[CountKey, ...]]]:
+    """What a reader knows of the true counts of these measures: total = sum of parts."""
+    tree = _places(scope)
+    places = sorted({p for parent, kids in tree.items() for p in (parent, *kids)})
+    found: list[tuple[CountKey, tuple[CountKey, ...]]] = []
+    for measure in measures:
+        levels = [p for p in places if not (measure in ASYLUM and p[0] == "V")]
+        month_slices: list[Slice] = [("m", month) for month in months]
+        band_slices: list[Slice] = [] if measure in ASYLUM else [("b", band) for band in BANDS]
+        slices = month_slices + band_slices + ([] if measure == STOCK else [("",)])
+        for parent, children in tree.items():
+            kids = [kid for kid in children if kid in levels]
+            found += [
+                ((measure, parent, s), tuple((measure, kid, s) for kid in kids))
+                for s in slices
+                if kids
+            ]
+        if measure != STOCK:
+            for place in levels:
+                for split in (month_slices, band_slices):
+                    if split:
+                        found.append(
+                            ((measure, place, ("",)), tuple((measure, place, s) for s in split))
+                        )
+    every: list[Slice] = [("m", month) for month in months] + [("b", b) for b in BANDS] + [("",)]
+    for total, parts in IDENTITIES.items():
+        if total in measures:
+            for place in places:
+                for s in every:
+                    found.append(((total, place, s), tuple((part, place, s) for part in parts)))
+    return found
+
+
+def _determined(
+    equations: list[tuple[CountKey, tuple[CountKey, ...]]], shown: set[CountKey]
+) -> set[CountKey]:
+    """Cells not shown that every solution of the equations fixes, given the shown cells.
+
+    Independent of the disclosure module: a dense null space modulo a large prime. A cell is
+    free iff some vector of the null space of the equations over the cells not shown moves it.
+    """
+    unknown = sorted({k for total, parts in equations for k in (total, *parts)} - shown)
+    column = {key: i for i, key in enumerate(unknown)}
+    rows = []
+    for total, parts in equations:
+        row = np.zeros(len(unknown), dtype=np.int64)
+        for key, sign in ((total, 1), *((part, PRIME - 1) for part in parts)):
+            if key in column:
+                row[column[key]] = (row[column[key]] + sign) % PRIME
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()
+    matrix = np.array(rows)
+    pivots: list[int] = []
+    for col in range(len(unknown)):
+        r = len(pivots)
+        candidates = np.nonzero(matrix[r:, col])[0]
+        if not len(candidates):
+            continue
+        pick = r + int(candidates[0])
+        matrix[[r, pick]] = matrix[[pick, r]]
+        matrix[r] = matrix[r] * pow(int(matrix[r, col]), PRIME - 2, PRIME) % PRIME
+        factors = matrix[:, col].copy()
+        factors[r] = 0
+        matrix = (matrix - np.outer(factors, matrix[r]) % PRIME) % PRIME
+        pivots.append(col)
+        if len(pivots) == len(matrix):
+            break
+    free = [c for c in range(len(unknown)) if c not in set(pivots)]
+    fixed = set()
+    for r, col in enumerate(pivots):
+        if not free or not matrix[r, free].any():
+            fixed.add(unknown[col])
+    return fixed
+
+
+def _families() -> list[tuple[str, ...]]:
+    linked = {m for total, parts in IDENTITIES.items() for m in (total, *parts)}
+    return [(total, *parts) for total, parts in IDENTITIES.items()] + [
+        (m,) for m in sorted(COUNT_COLUMNS - linked)
+    ]
+
+
+def _everything_shown(connection: duckdb.DuckDBPyConnection, scope: Scope) -> list[ViewResult]:
+    """Every view at every drill-down level of the default filter state."""
+    tree = _places(scope)
+    results = []
+    for place in [("T",), *(kid for kids in tree.values() for kid in kids)]:
+        if place == ("T",):
+            state: dict[str, str] = {}
+        elif place[0] == "R":
+            if not scope.national:
+                continue
+            state = {"region": place[1]}
+        elif place[0] == "K":
+            state = {"kommun": place[1]}
+        else:
+            state = {"kommun": place[1], "vardenhet": place[2]}
+        for name in VIEWS:
+            try:
+                results.append(build(name, connection, scope, Filters.parse(state), Assumptions()))
+            except ValueError:
+                continue  # a clinic without visits in this warehouse
+    return results
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(visit_groups, asylum_rows)
+def test_no_hidden_cell_follows_from_the_shown_cells_and_every_identity(
+    visits: list[Visits], asylum: list[tuple[object, ...]]
+) -> None:
+    connection = warehouse(visits, asylum)
+    for scope in (Scope.of_region("01"), Scope.nation()):
+        results = _everything_shown(connection, scope)
+        if not results or not results[0].provenance.periods:
+            continue
+        months = results[0].provenance.periods
+        cells: dict[CountKey, object] = {}
+        for result in results:
+            for key, seen in _shown_cells(result, scope).items():
+                assert cells.setdefault(key, seen) == seen, (result.view, key)
+        shown = {key for key, seen in cells.items() if not isinstance(seen, CellStatus)}
+        hidden = set(cells) - shown
+        for measures in _families():
+            fixed = _determined(_equations(measures, months, scope), shown) & hidden
+            assert not fixed, (scope, sorted(fixed))
