@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     # The page language; Swedish is the source text of the gettext catalogue.
     language: str = Field(default="sv", pattern=r"^[a-z]{2}$")
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
+    # A region's monthly report is tens to hundreds of megabytes: the upload page alone
+    # takes bodies this large, streamed to disk beside the warehouse, never into memory.
+    upload_max_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
 
     citizen_oidc_issuer: str | None = None
     citizen_oidc_client_id: str | None = None

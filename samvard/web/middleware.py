@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -14,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from samvard.core.context import reset_request_id, set_request_id
 from samvard.web.errors import RequestTooLarge
-from samvard.web.handlers import unexpected_error_response
+from samvard.web.handlers import error_response, unexpected_error_response
 from samvard.web.security import new_csrf_cookie
 
 log = logging.getLogger("samvard.web")
@@ -108,20 +107,49 @@ def _cookie(scope: Scope, name: str) -> str | None:
     return None
 
 
-class BodyLimitMiddleware:
-    """Refuses request bodies larger than the limit, declared or streamed (413)."""
+# POST paths that take a file larger than an ordinary form: the upload of a monthly report.
+# They get `settings.upload_max_bytes`, and their routes stream the body to disk.
+UPLOAD_PATHS = frozenset({"/planering/uppladdning"})
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+
+class BodyLimitMiddleware:
+    """Refuses request bodies larger than the limit, declared or streamed (413).
+
+    Every request gets `max_bytes`, except a POST to one of `upload_paths`, which gets
+    `upload_max_bytes` (by default the app's `settings.upload_max_bytes`).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        upload_max_bytes: int | None = None,
+        upload_paths: frozenset[str] = UPLOAD_PATHS,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_max_bytes = upload_max_bytes
+        self.upload_paths = upload_paths
+
+    def limit(self, scope: Scope) -> int:
+        """The largest body this request may have."""
+        if scope.get("method") != "POST" or scope.get("path") not in self.upload_paths:
+            return self.max_bytes
+        if self.upload_max_bytes is not None:
+            return self.upload_max_bytes
+        app = scope.get("app")
+        settings = getattr(getattr(app, "state", None), "settings", None)
+        return int(getattr(settings, "upload_max_bytes", self.max_bytes))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            await _too_large(scope, send)
+        if declared is not None and declared > limit:
+            await _too_large(scope, receive, send)
             return
         seen, tripped = 0, False
 
@@ -129,7 +157,7 @@ class BodyLimitMiddleware:
             nonlocal seen, tripped
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 tripped = True
                 raise RequestTooLarge
             return message
@@ -140,7 +168,7 @@ class BodyLimitMiddleware:
             if not tripped:
                 await send(message)
             elif message["type"] == "http.response.start":
-                await _too_large(scope, send)
+                await _too_large(scope, receive, send)
 
         await self.app(scope, counted, answer)
 
@@ -155,31 +183,8 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-async def _too_large(scope: Scope, send: Send) -> None:
-    path = str(scope.get("path", ""))
-    request_id = str(scope.get("state", {}).get("request_id", ""))
-    message = "Förfrågan är för stor."
-    payload: object
-    if path.startswith("/fhir/"):
-        payload = {
-            "resourceType": "OperationOutcome",
-            "issue": [{"severity": "error", "code": "too-costly", "diagnostics": message}],
-        }
-        ctype = b"application/fhir+json"
-    elif path.startswith("/api/"):
-        payload = {
-            "error": {"code": "request_too_large", "message": message, "request_id": request_id}
-        }
-        ctype = b"application/json"
-    else:
-        payload = None
-        ctype = b"text/html; charset=utf-8"
-    body = (
-        json.dumps(payload, ensure_ascii=False).encode()
-        if payload is not None
-        else f"<!doctype html><html lang=sv><title>{message}</title><h1>{message}</h1>"
-        f"<p>Referens {request_id}</p></html>".encode()
-    )
-    headers = [(b"content-type", ctype), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    # The same answer as every other error: the Swedish page with the layout for people,
+    # structured JSON (or a FHIR OperationOutcome) for programs.
+    response = error_response(Request(scope), 413, "request_too_large", "Förfrågan är för stor.")
+    await response(scope, receive, send)

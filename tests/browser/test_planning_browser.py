@@ -71,7 +71,8 @@ def test_planner_uploads_a_month_drills_down_and_exports(
     before = key_figure(page, "Besök")
     assert before == "222"
 
-    # Upload April: the progress bar runs, the receipt replaces the form's result area.
+    # Upload April: the file is sent, read in as a job the page polls, and the receipt
+    # replaces the progress in the result area.
     page.get_by_role("link", name="Uppladdning").click()
     april = tmp_path / "besok-stockholm-2025-04.csv"
     april.write_text(besok_csv(STOCKHOLM, "2025-04", delimiter=";"), encoding="utf-8-sig")
@@ -116,6 +117,40 @@ def test_planner_uploads_a_month_drills_down_and_exports(
         page.get_by_role("link", name="Excel (XLSX)").click()
     book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert book.sheetnames[-1] == "Källor"
+
+
+def test_large_upload_shows_how_far_the_reading_in_has_come(
+    page: Page, filled: LiveServer, artifacts: Path, tmp_path: Path
+) -> None:
+    # A month far larger than an ordinary request (over 1 MB) with one error in its last
+    # row: the server's steps show while it is read, then the error, and nothing changes.
+    login_staff(page, PLANNER, VARDCENTRAL_UNIT)
+    page.goto("/planering/uppladdning")
+    lines = besok_csv(STOCKHOLM, "2025-06", extra=100_000).splitlines()
+    fields = lines[-1].split(",")
+    fields[5] = "150"
+    lines[-1] = ",".join(fields)
+    large = tmp_path / "besok-stockholm-2025-06.csv"
+    large.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert large.stat().st_size > 50_000_000
+    page.get_by_label("Fil (CSV eller XLSX)").set_input_files(large)
+    page.get_by_role("button", name="Ladda upp och kontrollera").click()
+    job = page.locator("[data-upload-job]")
+    expect(job.get_by_role("heading", name="Filen läses in")).to_be_visible(timeout=15_000)
+    # The bar has moved past the start: a step of the server's own reading is shown.
+    expect(job.locator("progress")).not_to_have_attribute("value", "0", timeout=15_000)
+    expect(job.locator("label")).to_have_text(
+        re.compile("Beräknar kontrollsumma|Läser filen|Kontrollerar raderna|Sparar månaden")
+    )
+    expect(page.locator("#upload-result")).to_have_attribute("aria-busy", "true")
+    screenshot(page, artifacts / "planning-02b-progress.png")
+    result = page.locator("#upload-result")
+    heading = result.get_by_role("heading", name="Filen avvisades – inget har ändrats")
+    expect(heading).to_be_visible(timeout=60_000)
+    expect(heading).to_be_focused()
+    expect(result.locator("table.problems tbody tr")).to_have_count(1)
+    expect(result).to_contain_text(f"{len(lines)}")
+    expect(job).to_have_count(0)
 
 
 def test_bad_file_is_refused_with_every_error(

@@ -5,18 +5,75 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from samvard.analytics.store import Warehouse
+from samvard.access.schemas import InfoSet
+from samvard.analytics.ingest import Rejection
+from samvard.analytics.store import Receipt, Warehouse
+from samvard.core.audit import AuditEntry
 from samvard.demo import personas
+from samvard.web.routes import planning_upload
+from samvard.web.routes.planning_upload_jobs import Jobs
 from tests.conftest import Database
 from tests.support.planning import STOCKHOLM, UPPSALA, asyl_csv, besok_csv
 from tests.support.web import CSRF_RE, client_for, login_staff
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JOB_URL_RE = re.compile(r"/planering/uppladdning/jobb/[A-Za-z0-9_-]+")
+REAL_INGEST = planning_upload.ingest
+
+
+class HeldIngest:
+    """The real ingest, held after its first step until the test lets it go on."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.reached = threading.Event()
+        self.release = threading.Event()
+        self.seen: list[tuple[str, float]] = []
+        monkeypatch.setattr(planning_upload, "ingest", self)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Receipt | Rejection:
+        warehouse, kind, source, name, progress = args
+
+        def watched(step: str, fraction: float) -> None:
+            progress(step, fraction)
+            if fraction > 0 and not self.reached.is_set():
+                self.seen.append((step, fraction))
+                self.reached.set()
+                self.release.wait(10)
+
+        return REAL_INGEST(warehouse, kind, source, name, watched, **kwargs)
+
+
+def uploads_beside(warehouse: Path) -> list[Path]:
+    """Uploaded files still waiting beside the warehouse."""
+    return sorted(warehouse.parent.glob(".upload-*")) if warehouse.parent.exists() else []
+
+
+def answer_of(client: TestClient, html: str) -> str:
+    """The job's answer: polled for, unless the job was done before the page was sent."""
+    job_url = JOB_URL_RE.search(html)
+    return poll_until_done(client, job_url.group(0)) if job_url else html
+
+
+def poll_until_done(client: TestClient, url: str, seconds: float = 20) -> str:
+    """Poll the job as the page does until it answers with the receipt or the problems."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = client.get(url, headers={"HX-Request": "true"})
+        assert response.status_code == 200, response.text
+        if "data-upload-job" not in response.text:
+            return response.text
+        time.sleep(0.05)
+    raise AssertionError("the upload was not read in")
 
 
 def as_staff(
@@ -130,16 +187,151 @@ def test_national_planner_uploads_asylum_figures_only(
     assert [r.kind for r in Warehouse(warehouse_path).list_receipts()] == ["asylsokande"]
 
 
-def test_htmx_upload_answers_with_the_result_only(
+def test_htmx_upload_is_read_in_as_a_job_that_shows_its_progress(
+    sqlite_world: Database, warehouse_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldIngest(monkeypatch)
+    client = as_staff(sqlite_world, personas.PLANNER, warehouse_path)
+    content = besok_csv(STOCKHOLM, "2025-04").encode()
+    status, html = send(client, "b.csv", content, "besok", htmx=True)
+    assert status == 202, html
+    assert "<html" not in html
+    assert "data-upload-job" in html and 'hx-trigger="load delay:500ms"' in html
+    job_url = JOB_URL_RE.search(html)
+    assert job_url, html
+
+    # Held after its first step: the poll shows that step and how far the whole has come,
+    # and the uploaded file waits beside the warehouse (not in memory, not elsewhere).
+    assert held.reached.wait(10)
+    step, fraction = held.seen[-1]
+    polled = client.get(job_url.group(0), headers={"HX-Request": "true"})
+    assert polled.status_code == 200
+    assert step in polled.text
+    assert f"{round(fraction * 100)} %" in polled.text
+    assert f'value="{round(fraction * 100)}"' in polled.text
+    assert "data-upload-job" in polled.text
+    assert [p.suffix for p in uploads_beside(warehouse_path)] == [".csv"]
+    # Without htmx the same address is the whole page with the job in it.
+    page = client.get(job_url.group(0))
+    assert "<html" in page.text and step in page.text
+
+    held.release.set()
+    final = poll_until_done(client, job_url.group(0))
+    assert 'id="kvitto"' in final and "data-upload-job" not in final
+    assert hashlib.sha256(content).hexdigest() in final
+    assert len(Warehouse(warehouse_path).list_receipts()) == 1
+    assert uploads_beside(warehouse_path) == []
+
+
+def test_job_shows_the_complete_error_list_at_the_end(
     sqlite_world: Database, warehouse_path: Path
 ) -> None:
+    client = as_staff(sqlite_world, personas.PLANNER, warehouse_path)
+    lines = besok_csv(STOCKHOLM, "2025-04").splitlines()
+    for number in (1, 2, 3):
+        fields = lines[number].split(",")
+        fields[5] = "150"
+        lines[number] = ",".join(fields)
+    status, html = send(client, "fel.csv", ("\n".join(lines) + "\n").encode(), "besok", htmx=True)
+    assert status == 202
+    final = answer_of(client, html)
+    assert "Filen avvisades – inget har ändrats" in final
+    assert [row[:3] for row in problem_rows(final)] == [
+        [str(n + 1), "alder", "150"] for n in (1, 2, 3)
+    ]
+    assert Warehouse(warehouse_path).list_receipts() == []
+    assert uploads_beside(warehouse_path) == []
+
+
+def test_a_failure_while_reading_in_is_shown_and_the_file_deleted(
+    sqlite_world: Database, warehouse_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Receipt:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(planning_upload, "ingest", broken)
     client = as_staff(sqlite_world, personas.PLANNER, warehouse_path)
     status, html = send(
         client, "b.csv", besok_csv(STOCKHOLM, "2025-04").encode(), "besok", htmx=True
     )
+    assert status == 202
+    final = answer_of(client, html)
+    assert "Filen kunde inte läsas in – inget har ändrats" in final
+    assert "disk full" not in final
+    assert uploads_beside(warehouse_path) == []
+
+
+def test_only_the_uploading_session_can_see_its_job(
+    sqlite_world: Database, warehouse_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = HeldIngest(monkeypatch)
+    owner = as_staff(sqlite_world, personas.PLANNER, warehouse_path)
+    status, html = send(
+        owner, "b.csv", besok_csv(STOCKHOLM, "2025-04").encode(), "besok", htmx=True
+    )
+    assert status == 202
+    job_url = JOB_URL_RE.search(html)
+    assert job_url
+    assert held.reached.wait(10)
+    # Both clients talk to the same server (app), as two browsers would.
+    other = TestClient(owner.app, base_url="https://testserver", follow_redirects=False)
+    login_staff(other, personas.ADMINISTRATOR.hsa_id, personas.ADMINISTRATOR.units[0])
+    response = other.get(job_url.group(0), headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert "finns inte" in response.text
+    # The same planner in another login does not see it either: the job is the session's.
+    again = TestClient(owner.app, base_url="https://testserver", follow_redirects=False)
+    login_staff(again, personas.PLANNER.hsa_id, personas.PLANNER.units[0])
+    assert again.get(job_url.group(0)).status_code == 404
+    nurse = TestClient(owner.app, base_url="https://testserver", follow_redirects=False)
+    login_staff(nurse, personas.NURSE.hsa_id, personas.NURSE.units[0])
+    assert nurse.get(job_url.group(0)).status_code == 403
+    assert owner.get("/planering/uppladdning/jobb/okand").status_code == 404
+    held.release.set()
+    assert 'id="kvitto"' in poll_until_done(owner, job_url.group(0))
+
+
+def test_upload_is_recorded_in_the_audit_log(sqlite_world: Database, warehouse_path: Path) -> None:
+    client = as_staff(sqlite_world, personas.PLANNER, warehouse_path)
+    status, _ = send(client, "b.csv", besok_csv(STOCKHOLM, "2025-04").encode(), "besok")
     assert status == 200
-    assert "<html" not in html
-    assert 'id="kvitto"' in html
+    with sqlite_world.sessions() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.resource == InfoSet.ANALYTICS_UPLOAD.value)
+        ).all()
+    assert [(e.actor_id, e.action, e.outcome) for e in entries] == [
+        (personas.PLANNER.hsa_id, "write", "allowed")
+    ]
+
+
+def test_same_file_twice_at_once_leaves_one_copy(
+    sqlite_world: Database, warehouse_path: Path
+) -> None:
+    client = as_staff(sqlite_world, personas.PLANNER, warehouse_path)
+    content = besok_csv(STOCKHOLM, "2025-04").encode()
+    started = []
+    for _ in range(2):
+        status, html = send(client, "b.csv", content, "besok", htmx=True)
+        assert status == 202
+        started.append(html)
+    answers = [answer_of(client, html) for html in started]
+    assert all(hashlib.sha256(content).hexdigest() in answer for answer in answers)
+    receipts = Warehouse(warehouse_path).list_receipts()
+    assert [(r.period, r.version, r.row_count) for r in receipts] == [("2025-04", 1, 74)]
+
+
+def test_file_over_the_request_limit_is_accepted_by_the_upload(
+    sqlite_world: Database, warehouse_path: Path
+) -> None:
+    client = as_staff(sqlite_world, personas.PLANNER, warehouse_path)
+    content = besok_csv(STOCKHOLM, "2025-04", extra=2000).encode()
+    assert len(content) > client.app.state.settings.max_request_bytes  # type: ignore[attr-defined]
+    status, html = send(client, "stor.csv", content, "besok")
+    assert status == 200, html[:2000]
+    assert hashlib.sha256(content).hexdigest() in html
+    [receipt] = Warehouse(warehouse_path).list_receipts()
+    assert receipt.row_count == content.count(b"\n") - 1
+    assert uploads_beside(warehouse_path) == []
 
 
 def test_other_files_and_forged_forms_are_refused(
@@ -159,13 +351,64 @@ def test_other_files_and_forged_forms_are_refused(
 
 
 def test_too_large_file_gets_the_swedish_413(sqlite_world: Database, warehouse_path: Path) -> None:
-    client = as_staff(sqlite_world, personas.PLANNER, warehouse_path, max_request_bytes=4096)
+    client = as_staff(sqlite_world, personas.PLANNER, warehouse_path, upload_max_bytes=4096)
     page = client.get("/planering/uppladdning")
     assert 'data-max-bytes="4096"' in page.text  # the page checks the size before sending
+    assert "Högst 4 kB." in page.text
     status, html = send(client, "stor.csv", besok_csv(STOCKHOLM, "2025-04").encode(), "besok")
     assert status == 413
     assert "Förfrågan är för stor." in html
+    assert '<header class="top">' in html  # the whole page, with the layout
     assert Warehouse(warehouse_path).list_receipts() == []
+    assert uploads_beside(warehouse_path) == []
+
+
+def test_too_large_stream_is_refused_and_its_partial_file_deleted(
+    sqlite_world: Database, warehouse_path: Path
+) -> None:
+    client = as_staff(sqlite_world, personas.PLANNER, warehouse_path, upload_max_bytes=300_000)
+    token = CSRF_RE.search(client.get("/planering/uppladdning").text)
+    assert token
+    boundary = "grans4711"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+        f"{token.group(1)}\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nbesok\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="fil"; filename="stor.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    ).encode()
+    rows = besok_csv(STOCKHOLM, "2025-04", extra=3000).encode()
+    sent: list[int] = []
+
+    def body() -> Iterator[bytes]:
+        # No Content-Length: the size is only known as the body streams in.
+        yield head
+        for start in range(0, len(rows), 50_000):
+            sent.append(start)
+            yield rows[start : start + 50_000]
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    response = client.post(
+        "/planering/uppladdning",
+        content=body(),
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert response.status_code == 413
+    assert "Förfrågan är för stor." in response.text
+    assert '<header class="top">' in response.text
+    assert Warehouse(warehouse_path).list_receipts() == []
+    assert uploads_beside(warehouse_path) == []
+
+
+def test_other_requests_keep_the_small_limit(sqlite_world: Database, warehouse_path: Path) -> None:
+    client = as_staff(sqlite_world, personas.PLANNER, warehouse_path)
+    token = CSRF_RE.search(client.get("/planering/scenarier").text)
+    assert token
+    response = client.post(
+        "/planering/scenarier", data={"csrf_token": token.group(1), "namn": "x" * 1_200_000}
+    )
+    assert response.status_code == 413
+    assert '<header class="top">' in response.text
 
 
 def test_only_planners_and_administrators_may_upload(
@@ -189,3 +432,32 @@ def problem_rows(html: str) -> list[list[str]]:
         ]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
     ]
+
+
+def test_finished_jobs_are_forgotten_after_a_while() -> None:
+    now = [0.0]
+    jobs = Jobs(keep_seconds=60, clock=lambda: now[0])
+    done = threading.Event()
+
+    def work(progress: Any) -> Rejection:
+        progress("Läser filen", 0.5)
+        done.wait(5)
+        return Rejection(file_name="a.csv", problems=())
+
+    job = jobs.start(7, "a.csv", work)
+    deadline = time.monotonic() + 5
+    while job.state().percent < 50 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    now[0] = 1000.0  # a running job is kept however long it runs
+    assert jobs.get(job.ref, 7) is job
+    assert jobs.get(job.ref, 8) is None
+    assert (job.state().step, job.state().percent, job.state().done) == ("Läser filen", 50, False)
+    done.set()
+    deadline = time.monotonic() + 5
+    while not job.state().done and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.state().done and job.state().percent == 100
+    now[0] = 1059.0
+    assert jobs.get(job.ref, 7) is job
+    now[0] = 1061.0
+    assert jobs.get(job.ref, 7) is None

@@ -118,6 +118,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
         403, anon=303, citizen=303, admin=404, planner=404, ended=409
     ),
     ("POST", "/planering/uppladdning"): expect(403),
+    # An upload job is seen only by the session that started it: no such job here.
+    ("GET", "/planering/uppladdning/jobb/{ref}"): expect(
+        403, anon=303, citizen=303, admin=404, planner=404, ended=409
+    ),
     ("POST", "/planering/scenarier"): expect(403),
     ("POST", "/planering/scenarier/{scenario_id}"): expect(403),
     ("POST", "/planering/scenarier/{scenario_id}/ta-bort"): expect(403),

@@ -140,6 +140,8 @@ def test_oversized_request_is_refused(client: TestClient) -> None:
     body = {"personnummer": "1" * 2_000_000, "csrf_token": token}
     response = client.post("/login/test", data=body)
     assert response.status_code == 413
+    # People get the Swedish error page with the layout, programs structured JSON.
+    assert "Förfrågan är för stor." in response.text and '<header class="top">' in response.text
     api = client.post(
         "/api/v1/identity/validate",
         content=b"x" * 2_000_000,
@@ -157,6 +159,10 @@ def test_streamed_oversized_request_is_refused(client: TestClient) -> None:
         "/api/v1/identity/validate", content=chunks(), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    page = client.post("/login/test", content=chunks(), headers=form)
+    assert page.status_code == 413 and '<header class="top">' in page.text
 
 
 def test_wrong_content_type_on_json_api(client: TestClient) -> None:

@@ -1,7 +1,9 @@
 // Upload of a monthly report with a progress bar. htmx posts the form and reports the bytes
-// sent; this script moves the bar and lets the server's answer replace the result area also
-// when the file is refused (4xx). Without scripts the form posts as usual and the server
-// answers with a whole page.
+// sent, which move the first bar. The server answers as soon as the file has arrived, with
+// the reading in as a job: its fragment polls itself every half second (the step and how far
+// it has come) and is finally replaced by the receipt or the list of every problem. This
+// script moves the sending bar, shows refusals as one message and moves focus to the answer.
+// Without scripts the form posts as usual and the server answers with a whole page.
 (function () {
   "use strict";
   var form = document.querySelector("form.upload-form");
@@ -11,6 +13,7 @@
   var text = box ? box.querySelector("[data-progress-text]") : null;
   var result = document.getElementById("upload-result");
   var limit = parseInt(form.getAttribute("data-max-bytes") || "0", 10);
+  var TRY_AGAIN = "Något gick fel när filen togs emot. Inget har ändrats. Försök igen.";
 
   function say(message) {
     if (text) { text.textContent = message; }
@@ -18,6 +21,7 @@
 
   function refuse(message) {
     if (box) { box.hidden = true; }
+    result.removeAttribute("aria-busy");
     result.innerHTML = "";
     var p = document.createElement("p");
     p.className = "error";
@@ -26,8 +30,16 @@
     result.appendChild(p);
   }
 
+  // Binary megabytes, as the page's limit and file managers show sizes.
   function megabytes(bytes) {
-    return (bytes / 1000000).toLocaleString("sv-SE", { maximumFractionDigits: 1 }) + " MB";
+    return (bytes / 1048576).toLocaleString("sv-SE", { maximumFractionDigits: 1 }) + " MB";
+  }
+
+  // An error answer is a whole page with the layout; its message is what the user needs.
+  function messageOf(html) {
+    var page = new DOMParser().parseFromString(html || "", "text/html");
+    var found = page.querySelector("main .error") || page.querySelector(".error");
+    return found ? found.textContent.trim() : "";
   }
 
   form.addEventListener("htmx:confirm", function (event) {
@@ -44,6 +56,9 @@
     if (box) { box.hidden = false; }
     if (bar) { bar.value = 0; }
     say("Skickar filen …");
+    result.innerHTML = "";
+    // Screen readers wait for the answer instead of reading every step of the bar.
+    result.setAttribute("aria-busy", "true");
   });
 
   // htmx reports the upload and then the download of the answer the same way; the bar only
@@ -52,30 +67,37 @@
     if (!bar || !event.detail.lengthComputable || !event.detail.total) { return; }
     var percent = Math.max(bar.value, Math.round(event.detail.loaded / event.detail.total * 100));
     bar.value = percent;
-    say(percent < 100 ? "Skickat " + percent + " %" : "Filen är skickad. Kontrollerar raderna …");
-  });
-
-  // htmx announces the swap on its target, the result area (outside the form).
-  result.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr.status;
-    if (status === 413) {
-      event.detail.shouldSwap = false;
-      refuse("Filen är för stor för att tas emot. Dela upp den eller spara den som XLSX.");
-      return;
-    }
-    if (status >= 400 && status < 500) {
-      // The refusal is a page fragment with every problem: show it like an answer.
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
+    say(percent < 100 ? "Skickat " + percent + " %" : "Filen är skickad. Väntar på svar …");
   });
 
   form.addEventListener("htmx:afterRequest", function (event) {
     if (box) { box.hidden = true; }
-    if (!event.detail.successful && event.detail.xhr && event.detail.xhr.status >= 500) {
-      refuse("Något gick fel när filen togs emot. Inget har ändrats. Försök igen.");
+    if (event.detail.xhr && event.detail.xhr.status === 0) {
+      refuse("Anslutningen bröts innan filen kom fram. Inget har ändrats. Försök igen.");
     }
+  });
+
+  // htmx announces each swap on its target: the result area, or the polling job inside it.
+  result.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status < 400) { return; }
+    event.detail.shouldSwap = false;
+    if (status === 413) {
+      refuse("Filen är för stor för att tas emot. Dela upp den eller spara den som XLSX.");
+    } else {
+      refuse(messageOf(event.detail.xhr.responseText) || TRY_AGAIN);
+    }
+  });
+
+  // Every new piece of the result area: while the job runs there is nothing to announce;
+  // the receipt or the problems get the focus, so they are read at once.
+  result.addEventListener("htmx:load", function () {
+    if (result.querySelector("[data-upload-job]")) { return; }
+    result.removeAttribute("aria-busy");
     var heading = result.querySelector("h2");
-    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    if (heading && document.activeElement !== heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    }
   });
 })();
