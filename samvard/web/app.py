@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -41,6 +42,7 @@ from samvard.web.routes import (
     sharing_citizen,
     staff,
 )
+from samvard.web.routes.planning_upload_stream import remove_stale_uploads
 from samvard.web.security import CSRF_COOKIE, Signer, cookie_name
 from samvard.web.templating import make_templates
 
@@ -107,10 +109,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = app.state.settings
+    remove_stale_uploads(settings.analytics_path.parent, now=time.time())
     # A producer node in a federation keeps the national engagement index current.
     pusher = None
-    if needs_pusher(app.state.settings):
-        pusher = EngagementPusher(app.state.session_factory, app.state.settings)
+    if needs_pusher(settings):
+        pusher = EngagementPusher(app.state.session_factory, settings)
         pusher.start()
     yield
     if pusher is not None:

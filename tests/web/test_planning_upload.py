@@ -461,3 +461,25 @@ def test_finished_jobs_are_forgotten_after_a_while() -> None:
     assert jobs.get(job.ref, 7) is job
     now[0] = 1061.0
     assert jobs.get(job.ref, 7) is None
+
+
+def test_uploads_left_by_a_killed_process_are_removed_and_fresh_ones_kept(tmp_path: Path) -> None:
+    import os
+
+    from samvard.web.routes.planning_upload_stream import (
+        STALE_AFTER_SECONDS,
+        remove_stale_uploads,
+    )
+
+    old = tmp_path / ".upload-left.csv"
+    fresh = tmp_path / ".upload-in-progress.csv"
+    warehouse = tmp_path / "analytics.duckdb"
+    for path in (old, fresh, warehouse):
+        path.write_text("x")
+    now = fresh.stat().st_mtime + 60
+    os.utime(old, (now - STALE_AFTER_SECONDS - 1, now - STALE_AFTER_SECONDS - 1))
+
+    assert remove_stale_uploads(tmp_path, now=now) == 1
+    assert not old.exists()
+    assert fresh.exists() and warehouse.exists()  # another worker's upload, and the data
+    assert remove_stale_uploads(tmp_path / "missing", now=now) == 0

@@ -31,6 +31,10 @@ SLICE = 64 * 1024
 MAX_FIELDS = 8
 MAX_FIELD_BYTES = 1024
 MAX_HEADER_BYTES = 4096
+UPLOAD_PREFIX = ".upload-"
+# An upload still being received or ingested is minutes old at most; one a day old was
+# left by a process that was killed, and nothing else will ever remove it.
+STALE_AFTER_SECONDS = 24 * 3600
 _BROKEN = "Filen kunde inte tas emot: formuläret kom fram ofullständigt. Försök igen."
 
 
@@ -86,7 +90,7 @@ class UploadStream:
         if self.file_name is None:
             raise WebError(400, "no_file", "Välj en fil att ladda upp.")
         directory.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=".upload-", suffix=suffix, dir=directory)
+        handle, name = tempfile.mkstemp(prefix=UPLOAD_PREFIX, suffix=suffix, dir=directory)
         path = Path(name)
         try:
             with os.fdopen(handle, "wb") as out:
@@ -193,3 +197,24 @@ def _decode(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
+
+
+def remove_stale_uploads(
+    directory: Path, *, now: float, older_than: float = STALE_AFTER_SECONDS
+) -> int:
+    """Delete upload files left in ``directory`` by killed processes; how many were removed.
+
+    Only files older than ``older_than`` seconds go, so another worker's upload in progress
+    is never touched.
+    """
+    if not directory.is_dir():
+        return 0
+    removed = 0
+    for path in directory.glob(UPLOAD_PREFIX + "*"):
+        try:
+            if now - path.stat().st_mtime > older_than:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # removed by another worker starting at the same time
+            continue
+    return removed
