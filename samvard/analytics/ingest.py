@@ -154,9 +154,7 @@ def ingest(
             spill = str(workdir / "spill").replace("'", "''")
             connection.execute(f"SET temp_directory = '{spill}'")
             collector = Collector()
-            month = _checked(
-                connection, kind, path, found, workdir, steps, collector, allowed_region
-            )
+            month = _checked(connection, kind, path, workdir, steps, collector, allowed_region)
             if month is None or month.period is None or collector.total:
                 return _rejection(name, collector)
             steps.report("store")
@@ -183,29 +181,46 @@ def _checked(
     connection: duckdb.DuckDBPyConnection,
     kind: ReportKind,
     path: Path,
-    found: reading.Fingerprint,
     workdir: Path,
     steps: _Steps,
     collector: Collector,
     allowed_region: str | None,
 ) -> Month | None:
-    """Stage and validate the file; what it is about, with its problems in ``collector``."""
+    """Stage and validate the file; what it is about, with its problems in ``collector``.
+
+    A CSV file goes straight to DuckDB's reader. Its bytes are only examined here when the
+    file has problems: one that is not UTF-8 is reported as such alone, and one with blank
+    lines is numbered again, so that the report's row numbers are the spreadsheet's.
+    """
     try:
-        source = _staged(connection, kind, path, found, workdir, steps, collector)
+        source = _staged(connection, kind, path, workdir, steps, collector)
+        if source is None:
+            return None
+        with steps.watching("validate", connection):
+            month = validate(connection, kind, source.header, collector, own_region=allowed_region)
+        if not collector.total or source.numbered:
+            return month
+        found = reading.faults(path)
+        if found.not_utf8_line is not None:
+            raise ReadError(reading.NOT_UTF8, found.not_utf8_line)
+        if not found.blank_lines:
+            return month
+        collector.clear()
+        numbered = workdir / "numbered.csv"
+        source, malformed = reading.renumber(path, source.delimiter, source.header, numbered)
+        _stage(connection, source, malformed, steps, collector)
+        with steps.watching("validate", connection):
+            return validate(connection, kind, source.header, collector, own_region=allowed_region)
     except ReadError as exc:
+        collector.clear()
         collector.add(Problem(exc.row, "", "", exc.message_sv, "unreadable"))
         return None
-    if source is None:
-        return None
-    with steps.watching("validate", connection):
-        return validate(connection, kind, source.header, collector, own_region=allowed_region)
 
 
 def _staged(
     connection: duckdb.DuckDBPyConnection,
     kind: ReportKind,
     path: Path,
-    found: reading.Fingerprint,
     workdir: Path,
     steps: _Steps,
     collector: Collector,
@@ -216,27 +231,44 @@ def _staged(
     if reading.is_xlsx(path):
         source, malformed = reading.open_xlsx(path, numbered, steps.counter("read"))
     else:
-        if found.not_utf8_line is not None:
-            raise ReadError(reading.NOT_UTF8, found.not_utf8_line)
         delimiter, header = reading.read_header(path)
         source, malformed = Source(path, delimiter, header, numbered=False), []
     problems = check_header(kind, source.header)
     if problems or not reading.usable(source.header):
+        if not source.numbered:
+            _utf8(path)
         for problem in problems:
             collector.add(problem)
         return None
-    if not source.numbered and found.blank_lines:
+    try:
+        _stage(connection, source, malformed, steps, collector)
+    except duckdb.Error:
+        # DuckDB refuses bytes that are not UTF-8, rows of the wrong width and broken quotes;
+        # Python finds which.
+        _utf8(path)
         source, malformed = reading.renumber(path, source.delimiter, source.header, numbered)
+        _stage(connection, source, malformed, steps, collector)
+    return source
+
+
+def _stage(
+    connection: duckdb.DuckDBPyConnection,
+    source: Source,
+    malformed: list[reading.Malformed],
+    steps: _Steps,
+    collector: Collector,
+) -> None:
     with steps.watching("read", connection):
-        try:
-            reading.stage(connection, source)
-        except duckdb.Error:
-            # DuckDB refuses rows of the wrong width or with broken quotes; Python finds them.
-            source, malformed = reading.renumber(path, source.delimiter, source.header, numbered)
-            reading.stage(connection, source)
+        reading.stage(connection, source)
     for bad in malformed:
         collector.add(Problem(bad.row, "", "", bad.message_sv, "width"))
-    return source
+
+
+def _utf8(path: Path) -> None:
+    """Raise the read error of a CSV file that is not UTF-8, at its first such line."""
+    line = reading.faults(path).not_utf8_line
+    if line is not None:
+        raise ReadError(reading.NOT_UTF8, line)
 
 
 def _typed(kind: ReportKind) -> str:

@@ -19,7 +19,7 @@ import csv
 import hashlib
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -40,6 +40,7 @@ _ZIP = b"PK\x03\x04"
 # Excel stores whole numbers as floats; anything this close to an integer is one.
 _INTEGRAL = 1e-9
 _TYPES = {column.name: column.type for columns in CONTRACTS.values() for column in columns}
+_FREE_TEXT = (ColumnType.TEXT, ColumnType.PSEUDONYM)
 # Excel turns codes into numbers and drops their leading zeros; the contract's width restores them.
 _CODE_WIDTH = {ColumnType.REGION: 2, ColumnType.MUNICIPALITY: 4}
 # A header name that may become a SQL identifier; anything else is refused by the header check.
@@ -61,10 +62,16 @@ class ReadError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """A file's SHA-256 and size; for CSV whether it has blank lines and where UTF-8 breaks."""
+    """A file's SHA-256 and size."""
 
     sha256: str
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Faults:
+    """What a CSV file's bytes say about reading it: blank lines, and where UTF-8 breaks."""
+
     blank_lines: bool
     not_utf8_line: int | None
 
@@ -107,34 +114,45 @@ def is_xlsx(path: Path) -> bool:
 
 
 def fingerprint(path: Path, progress: Progress | None = None) -> Fingerprint:
-    """SHA-256, size, blank lines and the first line that is not UTF-8, in one pass."""
+    """SHA-256 and size, in one pass over the file."""
     digest = hashlib.sha256()
     size = path.stat().st_size
-    text = not is_xlsx(path)
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    blank, bad_line, lines, done, last = False, None, 0, 0, b"\n"
+    done = 0
     with path.open("rb") as handle:
         while block := handle.read(BLOCK):
             digest.update(block)
             done += len(block)
-            if text:
-                joined = last + block
-                blank = blank or b"\n\n" in joined or b"\n\r\n" in joined
-                if bad_line is None:
-                    try:
-                        decoder.decode(block)
-                    except UnicodeDecodeError as exc:
-                        bad_line = lines + block[: max(exc.start, 0)].count(b"\n") + 1
-                lines += block.count(b"\n")
-                last = block[-2:]
             if progress is not None:
                 progress(done, size)
-    if text and bad_line is None:
+    return Fingerprint(digest.hexdigest(), size)
+
+
+def faults(path: Path) -> Faults:
+    """Whether a CSV file has blank lines, and the first line that is not UTF-8.
+
+    Only needed when DuckDB's reader refuses a file or its rows have problems: the reader
+    itself refuses bytes that are not UTF-8, and blank lines, which it skips, change
+    nothing but the row numbers of an error report.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    blank, bad_line, lines, last = False, None, 0, b"\n"
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK):
+            joined = last + block
+            blank = blank or b"\n\n" in joined or b"\n\r\n" in joined
+            if bad_line is None:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    bad_line = lines + block[: max(exc.start, 0)].count(b"\n") + 1
+            lines += block.count(b"\n")
+            last = block[-2:]
+    if bad_line is None:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             bad_line = lines + 1
-    return Fingerprint(digest.hexdigest(), size, blank, bad_line)
+    return Faults(blank, bad_line)
 
 
 def read_header(path: Path) -> tuple[str, tuple[str, ...]]:
@@ -174,14 +192,24 @@ def usable(header: tuple[str, ...]) -> bool:
     return len(set(header)) == len(header) and all(_NAME.fullmatch(name) for name in header)
 
 
-def stage(connection: duckdb.DuckDBPyConnection, source: Source) -> None:
-    """Load ``source`` into the staging view (text columns, trimmed, with the row number).
+def free_text(name: str) -> bool:
+    """Whether a column holds mostly distinct values (ids, names), unlike codes and dates."""
+    return _TYPES.get(name) in _FREE_TEXT or name not in _TYPES
 
+
+def stage(connection: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Load ``source`` into the staging view (text columns with the row number).
+
+    Free text is trimmed as it is loaded. Every other column holds few distinct values:
+    validation looks at each of them anyway and trims a column only if one of them is
+    padded (`trim`), which spares trimming millions of values that never are.
     Raises duckdb.Error when DuckDB's reader refuses the file; the caller then renumbers it.
     """
     columns = ([ROW] if source.numbered else []) + list(source.header)
     spec = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in columns) + "}"
-    values = ", ".join(f'trim("{name}") AS "{name}"' for name in source.header)
+    values = ", ".join(
+        f'trim("{name}") AS "{name}"' if free_text(name) else f'"{name}"' for name in source.header
+    )
     number = f"CAST({ROW} AS BIGINT) AS {ROW}, " if source.numbered else ""
     # \x01 never occurs in a report: empty fields stay "" instead of becoming NULL. The table
     # keeps the file's order, so without a row-number column its rowid gives the row number.
@@ -198,6 +226,13 @@ def stage(connection: duckdb.DuckDBPyConnection, source: Source) -> None:
     connection.execute(
         f"CREATE OR REPLACE VIEW {STAGING} AS SELECT {row}* FROM {home[0]}.main.staging"
     )
+
+
+def trim(connection: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
+    """Trim every staged value of these columns (names that passed the header check)."""
+    assignments = ", ".join(f'"{name}" = trim("{name}")' for name in names)
+    if assignments:
+        connection.execute(f"UPDATE staging SET {assignments}")
 
 
 def _literal(value: object) -> str:

@@ -191,15 +191,7 @@ class Warehouse:
             source.execute(f"USE {_ATTACHED}")
             try:
                 return _replace_attached(
-                    source,
-                    kind,
-                    region,
-                    period,
-                    rows,
-                    f"{home[0]}.main",
-                    file_name,
-                    sha256,
-                    progress,
+                    source, kind, region, period, rows, file_name, sha256, progress
                 )
             finally:
                 source.execute(f"USE {home[0]}")
@@ -233,7 +225,6 @@ def _replace_attached(
     region: str | None,
     period: str,
     rows: str,
-    scratch: str,
     file_name: str,
     sha256: str,
     progress: Callable[[float], None] | None,
@@ -242,28 +233,16 @@ def _replace_attached(
     latest = _latest(connection, kind, region, period)
     if latest is not None and latest.sha256 == sha256:
         return latest
-    where, params = _month(kind, region, period)
-    # The previous version is copied to the scratch database before the transaction: a
-    # DuckDB transaction may write to one database only. The exclusive lock keeps it current.
-    previous = f"{scratch}.previous_month"
-    connection.execute(
-        f"CREATE OR REPLACE TABLE {previous} AS SELECT * FROM {kind} WHERE {where}", params
-    )
-    try:
-        with watch(connection, progress):
-            connection.begin()
-            try:
-                receipt = _replace(
-                    connection, kind, region, period, rows, previous, latest, file_name, sha256
-                )
-                facts.refresh(connection, kind, region)
-                connection.commit()
-            except BaseException:
-                connection.rollback()
-                raise
-        return receipt
-    finally:
-        connection.execute(f"DROP TABLE {previous}")
+    with watch(connection, progress):
+        connection.begin()
+        try:
+            receipt = _replace(connection, kind, region, period, rows, latest, file_name, sha256)
+            facts.refresh(connection, kind, region)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    return receipt
 
 
 def _replace(
@@ -272,17 +251,24 @@ def _replace(
     region: str | None,
     period: str,
     rows: str,
-    previous: str,
     latest: Receipt | None,
     file_name: str,
     sha256: str,
 ) -> Receipt:
     where, params = _month(kind, region, period)
+    current = f"(SELECT * FROM {kind} WHERE {where})"
+    # The difference is taken before the old rows go: the new ones are read from the
+    # ingest's own database, and nothing needs copying aside.
+    before = _figures(connection, kind, current, params)
+    changes = _changes(connection, kind, current, params, rows) if before["rader"] else None
     connection.execute(f"DELETE FROM {kind} WHERE {where}", params)
     connection.execute(f"INSERT INTO {kind} {rows}")
-    diff = _diff(connection, kind, where, params, previous)
+    after = _figures(connection, kind, current, params)
+    if changes is None:  # no earlier rows: every row is new
+        changes = {"rows_added": after["rader"] or 0, "rows_removed": 0, "rows_changed": 0}
+    totals = {name: {"before": before[name], "after": after[name]} for name in _FIGURES[kind]}
+    diff: dict[str, Any] = {**changes, "totals": totals}
     diff["previous_version"] = latest.version if latest else None
-    figures = diff["totals"]
     connection.execute(
         "INSERT INTO receipt VALUES (nextval('receipt_ids'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -291,8 +277,8 @@ def _replace(
             period,
             file_name,
             sha256,
-            figures["rader"]["after"],
-            figures["okanda_varden"]["after"] or 0,
+            after["rader"],
+            after["okanda_varden"] or 0,
             datetime.now(UTC).replace(tzinfo=None),
             (latest.version if latest else 0) + 1,
             json.dumps(diff),
@@ -351,41 +337,40 @@ def _receipt(row: tuple[Any, ...]) -> Receipt:
     )
 
 
-def _diff(
+def _figures(
+    connection: duckdb.DuckDBPyConnection, kind: ReportKind, rows: str, params: list[str]
+) -> dict[str, int | None]:
+    """The key figures of ``rows`` (a parenthesised SELECT of stored rows)."""
+    expressions = ", ".join(_FIGURES[kind].values())
+    found = connection.execute(f"SELECT {expressions} FROM {rows}", params).fetchone()
+    assert found is not None
+    return {name: _int(found[i]) for i, name in enumerate(_FIGURES[kind])}
+
+
+def _changes(
     connection: duckdb.DuckDBPyConnection,
     kind: ReportKind,
-    where: str,
+    stored: str,
     params: list[str],
-    previous: str,
-) -> dict[str, Any]:
-    """Rows added, removed and changed (by key), and each key figure before and after."""
+    rows: str,
+) -> dict[str, int]:
+    """Rows added, removed and changed (by key) between the ``stored`` and the new ``rows``."""
     key = ", ".join(_KEYS[kind])
-    current = f"(SELECT * FROM {kind} WHERE {where})"
-    columns = ", ".join(column_names(kind))
+    names = column_names(kind)
+    columns = ", ".join(names)
     # Rows are told apart by key and compared by a hash of all their values: one join,
-    # instead of comparing every column of millions of rows.
+    # instead of comparing every column of millions of rows. The new rows are named here,
+    # as their SELECT may leave its expressions unnamed.
     counts = connection.execute(
         f"""SELECT count_if(p.h IS NULL), count_if(n.h IS NULL), count_if(p.h <> n.h)
-        FROM (SELECT {key}, hash(row({columns})) AS h FROM {current}) n
-        FULL JOIN (SELECT {key}, hash(row({columns})) AS h FROM {previous}) p USING ({key})""",
+        FROM (SELECT {key}, hash(row({columns})) AS h FROM ({rows}) AS new({columns})) n
+        FULL JOIN (SELECT {key}, hash(row({columns})) AS h FROM {stored}) p USING ({key})""",
         params,
     ).fetchone()
     assert counts is not None
-    expressions = ", ".join(_FIGURES[kind].values())
-    before = connection.execute(f"SELECT {expressions} FROM {previous}").fetchone()
-    after = connection.execute(f"SELECT {expressions} FROM {current}", params).fetchone()
-    assert before is not None
-    assert after is not None
-    totals = {
-        name: {"before": _int(before[i]), "after": _int(after[i])}
-        for i, name in enumerate(_FIGURES[kind])
-    }
-    return {
-        "rows_added": counts[0],
-        "rows_removed": counts[1],
-        "rows_changed": counts[2],
-        "totals": totals,
-    }
+    # count_if of nothing but NULLs is NULL: no rows of that kind.
+    added, removed, changed = (int(count or 0) for count in counts)
+    return {"rows_added": added, "rows_removed": removed, "rows_changed": changed}
 
 
 def _int(value: Any) -> int | None:

@@ -1,9 +1,12 @@
 """Validation of a staged monthly report against its contract, with a complete error report.
 
 Every problem in a file is found in one go, so the sender can fix them all at once. The
-checks are SQL predicates over the staging view (reading.py): one pass counts every kind of
-problem, and only the kinds that occur are listed, row by row, up to a cap. Totals are
-always complete. A file with any problem is rejected whole (ingest.py).
+checks are SQL predicates over the staging view (reading.py). They are counted set-wise:
+most columns hold few distinct values (one period, a few dozen dates and municipalities),
+so each check runs once per distinct value, or pair of values, with how many rows have it,
+instead of once per row; only free text is checked row by row, in one pass that also finds
+repeated keys. Only the kinds of problem that occur are then listed, row by row, up to a
+cap. Totals are always complete. A file with any problem is rejected whole (ingest.py).
 """
 
 # ruff: noqa: S608 - SQL here is built from the contract's own names and values, regular
@@ -28,7 +31,7 @@ from samvard.analytics.contracts import (
     ColumnType,
     ReportKind,
 )
-from samvard.analytics.reading import FILLER, ROW, STAGING
+from samvard.analytics.reading import FILLER, ROW, STAGING, free_text, trim
 from samvard.reference.loaders import list_municipalities, list_regions
 
 LISTED_PER_KIND = 100
@@ -49,6 +52,9 @@ HSAID_RE = r"[A-Za-z0-9][A-Za-z0-9-]{2,63}"
 PERSON_NUMBER_RE = r"([0-9]{2})?([0-9]{2})([0-9]{2})([0-9]{2})[-+]?[0-9]{4}"
 _PERSON_NUMBER = re.compile(PERSON_NUMBER_RE)
 _SAMORDNING_OFFSET = 60
+VALUES = "value_counts"  # the staged rows' distinct values, counted (see `_count_values`)
+# The key that no two rows of a report may share.
+_KEYS = {ReportKind.BESOK: '"besoks_id"', ReportKind.ASYLSOKANDE: '"kommun", "aldersgrupp", "kon"'}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,11 @@ class Collector:
         """Record ``count`` problems of one kind, of which ``listed`` are the first."""
         self.totals[(column, rule)] += count
         self.listed += listed[: self.per_kind]
+
+    def clear(self) -> None:
+        """Forget every problem, to check the file again."""
+        self.listed.clear()
+        self.totals.clear()
 
     @property
     def total(self) -> int:
@@ -170,6 +181,11 @@ class _Check:
     bad: str  # SQL predicate: this row has the problem
     message_sv: str
     hidden: bool = False
+    reads: tuple[str, ...] = ()  # the columns `bad` reads, if more than `column`
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.reads or (self.column,)
 
 
 def _literal(value: str) -> str:
@@ -268,13 +284,26 @@ def _ok_sql(kind: ReportKind, name: str) -> str:
     return ok[0]
 
 
-def _file_value(connection: duckdb.DuckDBPyConnection, kind: ReportKind, name: str) -> str | None:
+def _file_value(
+    connection: duckdb.DuckDBPyConnection, kind: ReportKind, name: str, group: int
+) -> str | None:
     """The value most rows have (the first such row on a tie), among acceptable ones."""
+    ok = _ok_sql(kind, name)
     found = connection.execute(
-        f'SELECT "{name}" FROM {STAGING} WHERE {_ok_sql(kind, name)} '
+        f'SELECT "{name}", sum(n) AS rows FROM {VALUES} WHERE grp = {group} AND {ok} '
+        f'GROUP BY "{name}" ORDER BY rows DESC LIMIT 2'
+    ).fetchall()
+    if not found:
+        return None
+    if len(found) == 1 or found[0][1] > found[1][1]:
+        return str(found[0][0])
+    # A tie (the file is refused anyway): the value of the first row, as the rows will say.
+    first = connection.execute(
+        f'SELECT "{name}" FROM {STAGING} WHERE {ok} '
         f'GROUP BY "{name}" ORDER BY count(*) DESC, min({ROW}) LIMIT 1'
     ).fetchone()
-    return None if found is None else str(found[0])
+    assert first is not None
+    return str(first[0])
 
 
 def _row_checks(
@@ -315,12 +344,14 @@ def _row_checks(
             "outside_period",
             f"({date_ok} AND {period_ok} AND left(besoksdatum, 7) <> period)",
             "Besöksdatumet ligger utanför radens period.",
+            reads=("period", "besoksdatum"),
         ),
         _Check(
             "kommun",
             "outside_region",
             f"({kommun_ok} AND {region_ok} AND left(kommun, 2) <> region)",
             "Kommunen ligger inte i radens region.",
+            reads=("region", "kommun"),
         ),
     ]
     return checks
@@ -334,6 +365,49 @@ def _filler_checks(header: tuple[str, ...]) -> list[_Check]:
     ]
 
 
+def _per_row(check: _Check) -> bool:
+    """Whether a check reads free text (ids, names, unnamed columns): checked row by row."""
+    return any(free_text(name) for name in check.columns)
+
+
+def _groups(wanted: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The column sets whose distinct values are counted: each wanted set lies in one."""
+    groups: list[tuple[str, ...]] = []
+    for columns in sorted(set(wanted), key=lambda c: (-len(c), c)):
+        if not any(set(columns) <= set(group) for group in groups):
+            groups.append(columns)
+    return groups
+
+
+def _group_of(groups: list[tuple[str, ...]], columns: tuple[str, ...]) -> int:
+    return next(i for i, group in enumerate(groups) if set(columns) <= set(group))
+
+
+def _count_values(connection: duckdb.DuckDBPyConnection, groups: list[tuple[str, ...]]) -> None:
+    """One row per distinct value (set) of each group, with how many rows have it."""
+    parts = []
+    for number, columns in enumerate(groups):
+        names = ", ".join(f'"{name}"' for name in columns)
+        parts.append(
+            f"SELECT {number} AS grp, {names}, count(*) AS n FROM {STAGING} GROUP BY {names}"
+        )
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE {VALUES} AS " + " UNION ALL BY NAME ".join(parts)
+    )
+
+
+def _padded(connection: duckdb.DuckDBPyConnection, groups: list[tuple[str, ...]]) -> list[str]:
+    """The counted columns with a value that has spaces around it."""
+    names = sorted({name for group in groups for name in group})
+    found = connection.execute(
+        "SELECT "
+        + ", ".join(f'bool_or("{name}" <> trim("{name}"))' for name in names)
+        + f" FROM {VALUES}"
+    ).fetchone()
+    assert found is not None
+    return [name for name, padded in zip(names, found, strict=True) if padded]
+
+
 def validate(
     connection: duckdb.DuckDBPyConnection,
     kind: ReportKind,
@@ -344,30 +418,80 @@ def validate(
 ) -> Month:
     """Check every staged row; problems go to ``collector``. ``own_region`` limits the region."""
     _code_tables(connection)
-    period = _file_value(connection, kind, "period")
+    # The mixed-file checks read only the period and the region; every other check is known
+    # before the file's own period and region are.
+    fixed = _value_checks(kind) + _row_checks(kind, None, None, False) + _filler_checks(header)
+    columns: list[tuple[str, ...]] = [(name,) for name in header if not free_text(name)]
+    groups = _groups([check.columns for check in fixed if not _per_row(check)] + columns)
+    _count_values(connection, groups)
+    padded = _padded(connection, groups)
+    if padded:  # rare: then the staged values are trimmed, and counted again
+        trim(connection, padded)
+        _count_values(connection, groups)
+    period = _file_value(connection, kind, "period", _group_of(groups, ("period",)))
     region = None
     if kind is ReportKind.BESOK:
-        region = own_region or _file_value(connection, kind, "region")
+        region = own_region or _file_value(
+            connection, kind, "region", _group_of(groups, ("region",))
+        )
     checks = (
         _value_checks(kind)
         + _row_checks(kind, period, region, own_region is not None)
         + _filler_checks(header)
     )
-    counts = connection.execute(
-        f"SELECT count(*), {', '.join(f'count_if({c.bad})' for c in checks)} FROM {STAGING}"
-    ).fetchone()
-    assert counts is not None
-    rows = int(counts[0])
+    counts = _count_per_value(connection, groups, checks)
+    rows, distinct, candidates, per_row = _count_per_row(connection, kind, checks)
     if rows == 0:
         collector.add(Problem(0, "", "", "Filen innehåller inga rader.", "empty"))
         return Month(region, period, 0)
-    for check, count in zip(checks, counts[1:], strict=True):
-        if count:
-            collector.add_counted(check.column, check.rule, count, _listed(connection, check))
-    _check_duplicates(connection, kind, collector)
-    if kind is ReportKind.BESOK:
-        _check_pseudonyms(connection, collector)
+    counts.update(per_row)
+    for check in checks:
+        if counts[check]:
+            collector.add_counted(
+                check.column, check.rule, counts[check], _listed(connection, check)
+            )
+    if distinct != rows:
+        _list_duplicates(connection, kind, collector)
+    if candidates:
+        _check_pseudonyms(connection, collector, candidates)
     return Month(region, period, rows)
+
+
+def _count_per_value(
+    connection: duckdb.DuckDBPyConnection, groups: list[tuple[str, ...]], checks: list[_Check]
+) -> dict[_Check, int]:
+    """How many rows each check on few distinct values finds, from the value counts."""
+    chosen = [check for check in checks if not _per_row(check)]
+    if not chosen:
+        return {}
+    sums = ", ".join(
+        f"coalesce(sum(n) FILTER (WHERE grp = {_group_of(groups, c.columns)} AND {c.bad}), 0)"
+        for c in chosen
+    )
+    found = connection.execute(f"SELECT {sums} FROM {VALUES}").fetchone()
+    assert found is not None
+    return {check: int(count) for check, count in zip(chosen, found, strict=True)}
+
+
+def _count_per_row(
+    connection: duckdb.DuckDBPyConnection, kind: ReportKind, checks: list[_Check]
+) -> tuple[int, int, list[str], dict[_Check, int]]:
+    """In one pass over the rows: their number, how many distinct keys, the pseudonyms that
+    have a personnummer's form, and how many rows each check on free text finds."""
+    chosen = [check for check in checks if _per_row(check)]
+    candidates = "[]"
+    if kind is ReportKind.BESOK:
+        candidates = (
+            "list(DISTINCT patient_id) FILTER "
+            f"(WHERE regexp_full_match(patient_id, '{PERSON_NUMBER_RE}'))"
+        )
+    counted = "".join(f", count_if({check.bad})" for check in chosen)
+    found = connection.execute(
+        f"SELECT count(*), count(DISTINCT ({_KEYS[kind]})), {candidates}{counted} FROM {STAGING}"
+    ).fetchone()
+    assert found is not None
+    counts = {check: int(count or 0) for check, count in zip(chosen, found[3:], strict=True)}
+    return int(found[0]), int(found[1]), list(found[2] or []), counts
 
 
 def _listed(connection: duckdb.DuckDBPyConnection, check: _Check) -> list[Problem]:
@@ -392,21 +516,16 @@ def _shown(value: object) -> str:
     return text if len(text) <= _SHOWN_LENGTH else text[: _SHOWN_LENGTH - 1] + "…"
 
 
-def _check_duplicates(
+def _list_duplicates(
     connection: duckdb.DuckDBPyConnection, kind: ReportKind, collector: Collector
 ) -> None:
     if kind is ReportKind.BESOK:
-        key, column = '"besoks_id"', "besoks_id"
+        column = "besoks_id"
         what = "besoks_id finns redan på rad {}; varje besök ska ha ett eget id."
     else:
-        key, column = '"kommun", "aldersgrupp", "kon"', "kommun"
+        column = "kommun"
         what = "Samma kommun, åldersgrupp och kön finns redan på rad {}."
-    counts = connection.execute(
-        f"SELECT count(*), count(DISTINCT ({key})) FROM {STAGING}"
-    ).fetchone()
-    assert counts is not None
-    if counts[0] == counts[1]:
-        return
+    key = _KEYS[kind]
     found = connection.execute(
         f"""SELECT {ROW}, "{column}", first_row, count(*) OVER () FROM (
             SELECT {ROW}, "{column}", min({ROW}) OVER (PARTITION BY {key}) AS first_row
@@ -419,13 +538,11 @@ def _check_duplicates(
     collector.add_counted(column, "duplicate", found[0][3], listed)
 
 
-def _check_pseudonyms(connection: duckdb.DuckDBPyConnection, collector: Collector) -> None:
-    # Most pseudonyms are not 10 or 12 digits; only those that are get the date test in Python.
-    candidates = connection.execute(
-        f"SELECT DISTINCT patient_id FROM {STAGING} "
-        f"WHERE regexp_full_match(patient_id, '{PERSON_NUMBER_RE}')"
-    ).fetchall()
-    matched = [value for (value,) in candidates if looks_like_person_number(value)]
+def _check_pseudonyms(
+    connection: duckdb.DuckDBPyConnection, collector: Collector, candidates: list[str]
+) -> None:
+    # Only pseudonyms of 10 or 12 digits (the candidates) get the date test, in Python.
+    matched = [value for value in candidates if looks_like_person_number(value)]
     if not matched:
         return
     connection.execute(

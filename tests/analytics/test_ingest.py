@@ -175,6 +175,24 @@ def test_blank_lines_and_rows_of_the_wrong_width_keep_spreadsheet_row_numbers(
     assert [(p.row, p.rule) for p in result.problems] == [(4, "width"), (5, "width"), (6, "width")]
 
 
+def test_blank_lines_are_skipped_and_counted_in_the_row_numbers_of_problems(
+    tmp_path: Path, warehouse: Warehouse
+) -> None:
+    path = write_csv(tmp_path / "r.csv", VISITS[:4], delimiter=";")
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2].replace(";0180;", "; 0180 ;")  # padded values are stored trimmed
+    blank = [lines[0], lines[1], "", lines[2], ";" * (len(lines[0].split(";")) - 1)]
+    path.write_text("\n".join([*blank, "", lines[3], lines[4]]) + "\n")
+    receipt = accepted(ingest(warehouse, ReportKind.BESOK, path))
+    assert receipt.row_count == 4
+    assert stored(warehouse, "SELECT DISTINCT kommun FROM besok") == [("0180",)]
+    bad = write_csv(tmp_path / "bad.csv", [visit(1), visit(2, alder="x")], delimiter=";")
+    first, second, third = bad.read_text().splitlines()
+    bad.write_text("\n".join([first, "", second, "", "", third]) + "\n")
+    problem = rejected(ingest(warehouse, ReportKind.BESOK, bad)).problems[0]
+    assert (problem.row, problem.column, problem.rule) == (6, "alder", "invalid")
+
+
 def test_an_excel_export_with_empty_trailing_columns_is_accepted(
     tmp_path: Path, warehouse: Warehouse
 ) -> None:

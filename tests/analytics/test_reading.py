@@ -13,8 +13,10 @@ import pytest
 from samvard.analytics.contracts import ColumnType
 from samvard.analytics.reading import (
     NOT_UTF8,
+    Faults,
     ReadError,
     Source,
+    faults,
     fingerprint,
     is_xlsx,
     open_xlsx,
@@ -58,16 +60,48 @@ def test_an_empty_file_or_a_header_that_is_not_utf8_cannot_be_read(tmp_path: Pat
     assert NOT_UTF8.startswith("Filen är inte UTF-8")
 
 
-def test_fingerprint_is_the_sha256_and_finds_blank_lines_and_bad_bytes(tmp_path: Path) -> None:
+def test_fingerprint_is_the_sha256_and_size(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     data = b"a,b\n1,2\n\n3,4\n"
     path.write_bytes(data)
     found = fingerprint(path)
-    assert found.sha256 == hashlib.sha256(data).hexdigest()
-    assert (found.size, found.blank_lines, found.not_utf8_line) == (len(data), True, None)
+    assert (found.sha256, found.size) == (hashlib.sha256(data).hexdigest(), len(data))
+
+
+def test_faults_are_blank_lines_and_the_first_line_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"a,b\n1,2\n\n3,4\n")
+    assert faults(path) == Faults(blank_lines=True, not_utf8_line=None)
     path.write_bytes(b"a,b\r\n1,2\r\n3,\xe5\r\n")
-    found = fingerprint(path)
-    assert (found.blank_lines, found.not_utf8_line) == (False, 3)
+    assert faults(path) == Faults(blank_lines=False, not_utf8_line=3)
+    path.write_bytes(b"a,b\r\n1,2\r\n\r\n3,\xc3")  # cut off inside a character at the end
+    assert faults(path) == Faults(blank_lines=True, not_utf8_line=4)
+
+
+@pytest.mark.parametrize("line", [b"3,\xe5x", b'"\xc5",4', b'5,"6\xff"', b"\xe5,"])
+def test_duckdb_refuses_bytes_that_are_not_utf8_wherever_they_are(
+    tmp_path: Path, line: bytes
+) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"a,b\n1,2\n" + line + b"\n")
+    with pytest.raises(duckdb.Error):
+        staged_rows(Source(path, ",", ("a", "b"), numbered=False))
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_duckdb_skips_blank_lines_and_only_their_row_numbers_differ(
+    tmp_path: Path, newline: bytes
+) -> None:
+    path = tmp_path / "r.csv"
+    path.write_bytes(newline.join([b"a,b", b"1,2", b"", b"3,4", b"", b"5,6", b""]))
+    assert staged_rows(Source(path, ",", ("a", "b"), numbered=False)) == [
+        (2, "1", "2"),
+        (3, "3", "4"),
+        (4, "5", "6"),
+    ]
+    source, malformed = renumber(path, ",", ("a", "b"), tmp_path / "n.csv")
+    assert malformed == []
+    assert staged_rows(source) == [(2, "1", "2"), (4, "3", "4"), (6, "5", "6")]
 
 
 def test_the_fast_path_numbers_rows_as_a_spreadsheet_and_trims_values(tmp_path: Path) -> None:

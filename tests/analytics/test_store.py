@@ -62,6 +62,9 @@ def test_a_month_and_its_facts_change_together(tmp_path: Path) -> None:
     assert len(facts_of(warehouse)) == 8
     second = replace(warehouse, parquet(tmp_path, "b", 2, kommun="1280"), "b")
     assert second.version == 2
+    changes = {k: second.diff[k] for k in ("rows_added", "rows_removed", "rows_changed")}
+    assert changes == {"rows_added": 2, "rows_removed": 8, "rows_changed": 0}
+    assert second.diff["totals"]["inskrivna"] == {"before": sum(range(8)), "after": 1}
     assert [(row[1], row[2]) for row in facts_of(warehouse)] == [("12", "1280")] * 2
 
 

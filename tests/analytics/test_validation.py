@@ -108,6 +108,32 @@ def test_codes_are_kept_as_written_and_well_formed_codes_pass(tmp_path: Path) ->
     assert check(tmp_path, ReportKind.BESOK, [rows[1]])[0].total == 0
 
 
+def test_values_are_checked_and_kept_without_the_spaces_around_them(tmp_path: Path) -> None:
+    # Codes hold few distinct values and are trimmed only when one is padded; ids always.
+    nbsp = "\u00a0"
+    rows = [
+        visit(1, region=" 01", alder="34 ", kon=f"K{nbsp}", besoks_id=" B1 "),
+        visit(2, kommun=" 0180 ", vardenhet_namn=f"{nbsp}Asylhälsan"),
+        visit(3, verksamhet=" tandvard "),
+    ]
+    path = write_csv(tmp_path / "report.csv", rows)
+    delimiter, header = read_header(path)
+    connection = duckdb.connect()
+    stage(connection, Source(path, delimiter, header, numbered=False))
+    collector = Collector()
+    month = validate(connection, ReportKind.BESOK, header, collector)
+    problem = only(collector)
+    assert (problem.row, problem.column, problem.value) == (4, "verksamhet", "tandvard")
+    assert month == Month("01", "2025-03", 3)
+    staged = connection.execute(
+        "SELECT region, alder, kon, besoks_id, kommun, vardenhet_namn FROM staged ORDER BY _row"
+    ).fetchall()
+    assert staged[:2] == [
+        ("01", "34", "K", "B1", "0180", "Asylhälsan Stockholm"),
+        ("01", "2", "M", "B0000002", "0180", "Asylhälsan"),
+    ]
+
+
 def test_dates_outside_the_period_and_municipalities_outside_the_region(tmp_path: Path) -> None:
     rows = [visit(1), visit(2, besoksdatum="2025-04-01"), visit(3, kommun="1280")]
     problems = check(tmp_path, ReportKind.BESOK, rows)[0].problems()
