@@ -14,7 +14,7 @@ determined by the shown cells and the equations together.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from typing import Any, TypeVar, cast
 
 from samvard.analytics.results import Cell, CellStatus
@@ -41,40 +41,98 @@ def suppress(values: Mapping[K, int | None], groups: Iterable[Group[K]]) -> froz
     a key without a value, or a group whose known total is not the sum of its known parts.
     """
     keys = _ordered(values)
-    counts = [_count(key, values[key]) for key in keys]
     index = {key: i for i, key in enumerate(keys)}
-    equations = _equations(groups, index, counts)
-    member_of: list[list[int]] = [[] for _ in keys]
-    for g, (total, parts) in enumerate(equations):
-        for cell in (total, *parts):
-            member_of[cell].append(g)
+    numbered: list[tuple[int, list[int]]] = []
+    for total, parts in groups:
+        try:
+            numbered.append((index[total], [index[part] for part in parts]))
+        except KeyError as exc:
+            raise ValueError(f"group of {total!r} names a key without a value: {exc}") from None
+    hidden = suppress_indexed([values[key] for key in keys], numbered, keys.__getitem__)
+    return frozenset(keys[i] for i in hidden)
 
+
+def suppress_indexed(
+    counts: Sequence[int | None],
+    groups: Iterable[tuple[int, Sequence[int]]],
+    name: Callable[[int], object] | None = None,
+) -> frozenset[int]:
+    """`suppress` for cells numbered 0..n-1 in their sort order: the same rules, and the same
+    result as `suppress` with keys that sort in this order, without building the keys.
+
+    `counts[i]` is cell i's value and each group is (total, parts) by number. Ties between
+    candidate secondaries go to the lowest number. `name`, if given, names a cell by its
+    number in error messages.
+    """
+    label = name if name is not None else int
+    for i, count in enumerate(counts):
+        if count is not None and count < 0:
+            raise ValueError(f"negative count for {label(i)!r}: {count}")
+    equations = _equations(groups, counts, label)
+    member_of: list[list[int]] = [[] for _ in counts]
+    for g, (total, parts) in enumerate(equations):
+        member_of[total].append(g)
+        for part in parts:
+            member_of[part].append(g)
     hidden = {i for i, count in enumerate(counts) if count is None or 0 < count < MIN_SHOWN}
+    # How many hidden cells each group holds, as of the start of the round.
+    hidden_in = [0] * len(equations)
+    for cell in hidden:
+        for g in member_of[cell]:
+            hidden_in[g] += 1
     analysed: dict[frozenset[int], dict[int, tuple[int, ...]]] = {}
     while True:
-        # A group with one hidden cell gives it away at once and needs no elimination; only
-        # when there is none left is the whole system solved, one component at a time.
-        found = _alone(hidden, equations, member_of)
-        if not found:
-            for component, rows in _components(hidden, equations, member_of):
-                if component not in analysed:
-                    analysed[component] = _determined(rows)
-                found.update(analysed[component])
-        chosen: set[int] = set()
-        touched: set[int] = set()  # groups that gained a hidden cell in this round
-        # Cells fixed by the fewest equations first: those are the causes, and hiding a cell
-        # in one of them often protects the cells fixed through it as well.
-        for cell, used in sorted(found.items(), key=lambda item: (len(item[1]), item[0])):
-            if touched.intersection(used):
-                continue  # a cell hidden in this round may already protect it
-            extra = _choose(cell, used, equations, member_of, hidden, counts)
-            if extra is None:
-                continue  # the equations alone fix it (e.g. duplicate groups): nothing helps
-            chosen.add(extra)
-            touched.update(member_of[extra])
+        found = _found(hidden, equations, hidden_in, analysed)
+        chosen = _secondaries(found, equations, member_of, hidden, hidden_in, counts)
         if not chosen:
-            return frozenset(keys[i] for i in hidden)
+            return frozenset(hidden)
         hidden |= chosen
+        for cell in chosen:
+            for g in member_of[cell]:
+                hidden_in[g] += 1
+
+
+def _found(
+    hidden: Set[int],
+    equations: Sequence[tuple[int, tuple[int, ...]]],
+    hidden_in: Sequence[int],
+    analysed: dict[frozenset[int], dict[int, tuple[int, ...]]],
+) -> dict[int, tuple[int, ...]]:
+    """The determined hidden cells, each with the groups that give it away."""
+    # A group with one hidden cell gives it away at once and needs no elimination; only when
+    # there is none left is the whole system solved, one component at a time (a component
+    # unchanged since an earlier round is not solved again).
+    found = _alone(hidden, equations, hidden_in)
+    if not found:
+        for component, rows in _components(hidden, equations, hidden_in):
+            if component not in analysed:
+                analysed[component] = _determined(rows)
+            found.update(analysed[component])
+    return found
+
+
+def _secondaries(
+    found: Mapping[int, tuple[int, ...]],
+    equations: Sequence[tuple[int, tuple[int, ...]]],
+    member_of: Sequence[Sequence[int]],
+    hidden: Set[int],
+    hidden_in: Sequence[int],
+    counts: Sequence[int | None],
+) -> set[int]:
+    """The shown cells to hide in this round, one for each determined cell that needs one."""
+    chosen: set[int] = set()
+    touched: set[int] = set()  # groups that gained a hidden cell in this round
+    # Cells fixed by the fewest equations first: those are the causes, and hiding a cell in
+    # one of them often protects the cells fixed through it as well.
+    for cell, used in sorted(found.items(), key=lambda item: (len(item[1]), item[0])):
+        if touched.intersection(used):
+            continue  # a cell hidden in this round may already protect it
+        extra = _choose(cell, used, equations, member_of, hidden, hidden_in, counts)
+        if extra is None:
+            continue  # the equations alone fix it (e.g. duplicate groups): nothing helps
+        chosen.add(extra)
+        touched.update(member_of[extra])
+    return chosen
 
 
 def hierarchy_groups(keys_by_parent: Mapping[K, Sequence[K]]) -> tuple[Group[K], ...]:
@@ -146,45 +204,49 @@ def _ordered(keys: Iterable[K]) -> list[K]:
         return sorted(listed, key=repr)
 
 
-def _count(key: object, value: int | None) -> int | None:
-    if value is not None and value < 0:
-        raise ValueError(f"negative count for {key!r}: {value}")
-    return value
-
-
 def _equations(
-    groups: Iterable[Group[K]], index: Mapping[K, int], counts: Sequence[int | None]
+    groups: Iterable[tuple[int, Sequence[int]]],
+    counts: Sequence[int | None],
+    label: Callable[[int], object],
 ) -> list[tuple[int, tuple[int, ...]]]:
     """Groups as sorted, de-duplicated index tuples, checked against the values."""
     found: set[tuple[int, tuple[int, ...]]] = set()
-    for total, parts in groups:
-        try:
-            t, members = index[total], tuple(sorted(index[part] for part in parts))
-        except KeyError as exc:
-            raise ValueError(f"group of {total!r} names a key without a value: {exc}") from None
+    size = len(counts)
+    for t, parts in groups:
+        members = tuple(sorted(parts))
         if not members or t in members or len(set(members)) != len(members):
-            raise ValueError(f"group of {total!r} needs distinct parts other than the total")
-        known = [counts[m] for m in (t, *members)]
-        if None not in known and known[0] != sum(cast("list[int]", known[1:])):
-            raise ValueError(f"total of {total!r} is not the sum of its parts")
+            raise ValueError(f"group of {label(t)!r} needs distinct parts other than the total")
+        if t < 0 or members[0] < 0 or t >= size or members[-1] >= size:
+            raise ValueError(f"group of cell {t} names a cell without a value")
+        total = counts[t]
+        if total is not None:
+            known = [counts[m] for m in members]
+            if None not in known and total != sum(cast("list[int]", known)):
+                raise ValueError(f"total of {label(t)!r} is not the sum of its parts")
         found.add((t, members))
     return sorted(found)
 
 
 def _alone(
-    hidden: Set[int], equations: Sequence[tuple[int, tuple[int, ...]]], member_of: list[list[int]]
+    hidden: Set[int],
+    equations: Sequence[tuple[int, tuple[int, ...]]],
+    hidden_in: Sequence[int],
 ) -> dict[int, tuple[int, ...]]:
     """Hidden cells that are the only hidden cell of some group, with the first such group."""
     found: dict[int, tuple[int, ...]] = {}
-    for g in sorted({g for cell in hidden for g in member_of[cell]}):
-        inside = [cell for cell in _members(equations[g]) if cell in hidden]
-        if len(inside) == 1 and inside[0] not in found:
-            found[inside[0]] = (g,)
+    for g, inside in enumerate(hidden_in):
+        if inside == 1:
+            total, parts = equations[g]
+            cell = total if total in hidden else next(p for p in parts if p in hidden)
+            if cell not in found:
+                found[cell] = (g,)
     return found
 
 
 def _components(
-    hidden: Set[int], equations: Sequence[tuple[int, tuple[int, ...]]], member_of: list[list[int]]
+    hidden: Set[int],
+    equations: Sequence[tuple[int, tuple[int, ...]]],
+    hidden_in: Sequence[int],
 ) -> list[tuple[frozenset[int], list[_Row]]]:
     """Hidden cells linked by shared equations, each with its equations over hidden cells.
 
@@ -199,11 +261,15 @@ def _components(
             cell = parent[cell]
         return cell
 
-    touching = sorted({g for cell in hidden for g in member_of[cell]})
     rows: list[tuple[int, _Row]] = []
-    for g in touching:
+    for g, inside in enumerate(hidden_in):
+        if not inside:
+            continue
         total, parts = equations[g]
-        row = {cell: 1 if cell == total else -1 for cell in (total, *parts) if cell in hidden}
+        row = {total: 1} if total in hidden else {}
+        for part in parts:
+            if part in hidden:
+                row[part] = -1
         first, *rest = row
         for cell in rest:
             parent[root(cell)] = root(first)
@@ -228,8 +294,11 @@ def _determined(rows: Iterable[_Row]) -> dict[int, tuple[int, ...]]:
     in all other rows. A cell is determined iff its unit vector is in the row space, and in a
     fully reduced basis that holds iff some row has that cell as its only cell: writing the
     unit vector as a combination of rows, each row's coefficient is read off its own pivot.
+    `holding` indexes which pivot rows hold each non-pivot cell, so a new pivot is cleared from
+    exactly those rows.
     """
     pivots: dict[int, _Row] = {}
+    holding: dict[int, set[int]] = {}
     for equation in rows:
         row = equation
         for col in [c for c in row if c in pivots]:
@@ -238,10 +307,20 @@ def _determined(rows: Iterable[_Row]) -> dict[int, tuple[int, ...]]:
         if not cols:
             continue  # implied by the equations already taken
         col = min(cols)
-        for other, pivot_row in list(pivots.items()):
-            if col in pivot_row:
-                pivots[other] = _eliminate(pivot_row, row, col)
+        for other in holding.pop(col, ()):
+            before = pivots[other]
+            after = _eliminate(before, row, col)
+            pivots[other] = after
+            for c in before:
+                if c >= 0 and c not in (other, col) and c not in after:
+                    holding[c].discard(other)
+            for c in after:
+                if c >= 0 and c != other and c not in before:
+                    holding.setdefault(c, set()).add(other)
         pivots[col] = row
+        for c in cols:
+            if c != col:
+                holding.setdefault(c, set()).add(col)
     determined: dict[int, tuple[int, ...]] = {}
     for col, row in pivots.items():
         if all(c < 0 or c == col for c in row):
@@ -252,10 +331,13 @@ def _determined(rows: Iterable[_Row]) -> dict[int, tuple[int, ...]]:
 def _eliminate(row: _Row, pivot: _Row, col: int) -> _Row:
     """`row` scaled and minus `pivot` scaled so that `col` vanishes, divided by the gcd."""
     a, b = pivot[col], row[col]
-    result = {c: a * v for c, v in row.items()}
+    result = dict(row) if a == 1 else {c: a * v for c, v in row.items()}
     for c, v in pivot.items():
-        result[c] = result.get(c, 0) - b * v
-    result = {c: v for c, v in result.items() if v}
+        value = result.get(c, 0) - b * v
+        if value:
+            result[c] = value
+        else:
+            del result[c]
     divisor = math.gcd(*result.values()) if result else 1
     return {c: v // divisor for c, v in result.items()} if divisor > 1 else result
 
@@ -266,6 +348,7 @@ def _choose(
     equations: Sequence[tuple[int, tuple[int, ...]]],
     member_of: Sequence[Sequence[int]],
     hidden: Set[int],
+    hidden_in: Sequence[int],
     counts: Sequence[int | None],
 ) -> int | None:
     """The shown cell to hide next so that `cell` is no longer determined.
@@ -288,11 +371,7 @@ def _choose(
             count = counts[member]
             if member in hidden or count is None:
                 continue
-            exposed = sum(
-                1
-                for other in member_of[member]
-                if other != g and not any(m in hidden for m in _members(equations[other]))
-            )
+            exposed = sum(1 for other in member_of[member] if other != g and not hidden_in[other])
             rank = (not has_cell, member == total, exposed, count == 0, count, member)
             if best is None or rank < best[0]:
                 best = (rank, member)

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from samvard.analytics import facts_rollup
 from samvard.analytics.contracts import ReportKind
 from samvard.analytics.rules import FIRST_INTERVENTION, RULE_VERSION, RULES
 
@@ -160,6 +161,7 @@ FROM asylsokande ORDER BY period, kommun, aldersgrupp, kon
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
     """Create the fact tables if missing, so views work on a warehouse with no data yet."""
     connection.execute(_SCHEMA)
+    facts_rollup.ensure(connection)
 
 
 def refresh(connection: duckdb.DuckDBPyConnection, kind: ReportKind, region: str | None) -> None:
@@ -178,6 +180,7 @@ def refresh_all(connection: duckdb.DuckDBPyConnection) -> None:
     """Rebuild every fact table from the raw rows, e.g. after the rules changed version."""
     ensure_schema(connection)
     connection.execute("DELETE FROM fact_besok")
+    facts_rollup.clear(connection)
     regions = connection.execute("SELECT DISTINCT region FROM besok ORDER BY region").fetchall()
     for (region,) in regions:
         _refresh_region(connection, region)
@@ -189,6 +192,7 @@ def _refresh_region(connection: duckdb.DuckDBPyConnection, region: str) -> None:
     connection.execute(
         f"INSERT INTO fact_besok {_BESOK_SQL}", {"region": region, "version": RULE_VERSION}
     )
+    facts_rollup.refresh_region(connection, region)
 
 
 def _stamp(connection: duckdb.DuckDBPyConnection) -> None:

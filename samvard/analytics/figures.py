@@ -3,10 +3,12 @@
     build(view, connection, scope, filters, assumptions) -> ViewResult
 
 Pages, the JSON API, exports and `samvard analytics report` all render what this returns.
-A view reads only the fact tables (fact_besok, fact_asyl, fact_meta) and the receipts: a
-few aggregations in DuckDB (figures_cube, figures_series), disclosure control once per
-measure over the whole geography of the scope, and tables cut from the result
-(figures_views). docs/analytics-method.md defines every figure.
+A view reads only the fact tables (fact_besok, its national roll-up fact_besok_kommun,
+fact_asyl, fact_meta) and the receipts: a few aggregations in DuckDB (figures_cube,
+figures_series), disclosure control once per measure (or family of measures that add up)
+over the whole geography of the scope, and tables cut from the result (figures_views).
+Each of these, and the finished view, is kept until the facts change (figures_memo).
+docs/analytics-method.md defines every figure.
 """
 
 # ruff: noqa: S608 - the SQL text is this module's own; every value is a bound parameter.
@@ -15,32 +17,28 @@ from __future__ import annotations
 
 import duckdb
 
+from samvard.analytics import facts_rollup
 from samvard.analytics.assumptions import Assumptions
-from samvard.analytics.figures_cube import (
-    COUNTRY,
-    MONTH,
-    NEEDS,
-    Cube,
-    Geo,
-    Period,
-    build_cube,
-    where,
-)
+from samvard.analytics.figures_cube import COUNTRY, MONTH, NEEDS, Cube, Geo, Period
 from samvard.analytics.figures_filters import (
     FilterError,
     Filters,
     months_between,
     region_names,
 )
+from samvard.analytics.figures_memo import PARTS, Later, Stamp, read_stamp
+from samvard.analytics.figures_memo import VIEWS as KEPT_VIEWS
 from samvard.analytics.figures_parts import Frame
 from samvard.analytics.figures_series import (
     MISSING_TABLE,
+    History,
     Reported,
     need_series,
     read_history,
     read_reported,
     waiting,
 )
+from samvard.analytics.figures_state import asylum_part, build_cube, visit_part
 from samvard.analytics.figures_views import MAKERS, Context
 from samvard.analytics.need import SUPPRESSED_RANGE
 from samvard.analytics.results import CellStatus, Provenance, ViewResult
@@ -81,37 +79,68 @@ def build(
     filters: Filters,
     assumptions: Assumptions,
 ) -> ViewResult:
-    """The view for the filters, as far as the scope reaches; FilterError for bad filters."""
+    """The view for the filters, as far as the scope reaches; FilterError for bad filters.
+
+    The result is kept under the warehouse's stamp (figures_memo): the same view with the same
+    filters and assumptions is computed once per version of the facts.
+    """
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}")
     filters.check_scope(scope)
-    reported = read_reported(connection, scope)
+    stamp = read_stamp(connection)
+    if connection is None or stamp is None:
+        return _empty(view, filters.query(), assumptions)
+    key = ("view", stamp, view, scope, filters, assumptions.model_dump_json())
+    return KEPT_VIEWS.get(key, lambda: _build(view, connection, stamp, scope, filters, assumptions))
+
+
+def _build(
+    view: str,
+    connection: duckdb.DuckDBPyConnection,
+    stamp: Stamp,
+    scope: Scope,
+    filters: Filters,
+    assumptions: Assumptions,
+) -> ViewResult:
+    reported = PARTS.get(("reported", stamp, scope), lambda: read_reported(connection, scope))
     span = filters.period(reported.complete, reported.earliest)
     chosen = filters.query()
-    if connection is None or span is None or not reported.rule_version:
+    if span is None or not reported.rule_version:
         return _empty(view, chosen, assumptions)
     period = Period(tuple(months_between(*span)))
     chosen["fran"], chosen["till"] = period.first, period.last
-    filter_ = where(scope, period.first, period.last, filters.aldersgrupp, filters.kon)
-    cube = build_cube(
-        connection,
-        scope,
-        filter_,
-        period,
-        MEASURES[view],
-        assumptions,
-        reported.asylum,
-        reported.visits,
+    state = (period, filters.aldersgrupp, filters.kon)
+    visits = visit_part(connection, stamp, scope, state)
+    # The other queries run in the background while the visit measures are protected.
+    asylum = asylum_part(connection, stamp, scope, state, assumptions)
+    sources = Later(
+        PARTS, ("sources", stamp, scope, period), connection, lambda c: _sources(c, scope, period)
     )
-    selected = _selected(cube, scope, filters)
-    context = _context(connection, scope, filters, assumptions, reported, cube, selected)
-    tables = MAKERS[view](context)
-    provenance = Provenance(
-        sources=_sources(connection, scope, period),
-        periods=period.months,
-        rule_version=reported.rule_version,
-        assumptions=assumptions.model_dump(mode="json"),
-    )
+
+    def history_of(place: Geo) -> Later[History]:
+        return _history(connection, stamp, scope, filters, assumptions, period.last, place)
+
+    early = _early_place(scope, filters)
+    history = None if early is None else history_of(early)
+    try:
+        reports = (reported.asylum, reported.visits)
+        cube = build_cube(stamp, scope, state, MEASURES[view], visits, asylum, reports)
+        selected = _selected(cube, scope, filters)
+        if history is None:
+            history = history_of(selected)
+        context = _context(cube, selected, reported, assumptions, history.result())
+        tables = MAKERS[view](context)
+        provenance = Provenance(
+            sources=sources.result(),
+            periods=period.months,
+            rule_version=reported.rule_version,
+            assumptions=assumptions.model_dump(mode="json"),
+        )
+    finally:
+        asylum.settle()
+        sources.settle()
+        if history is not None:
+            history.settle()
     return ViewResult(view, TITLES[view], chosen, tables, provenance)
 
 
@@ -141,30 +170,60 @@ def _selected(cube: Cube, scope: Scope, filters: Filters) -> Geo:
     return cube.root
 
 
-def _context(
+def _early_place(scope: Scope, filters: Filters) -> Geo | None:
+    """The chosen place as far as the filters tell it before the cube is there (a clinic's
+    municipality is only known from the cube when the filters do not name it)."""
+    if filters.vardenhet is not None:
+        return None if filters.kommun is None else ("V", filters.kommun, filters.vardenhet)
+    if filters.kommun is not None:
+        return ("K", filters.kommun)
+    if filters.region is not None and scope.national:
+        return ("R", filters.region)
+    return COUNTRY if scope.region is None else ("R", scope.region)
+
+
+def _areas(selected: Geo) -> tuple[Geo, Geo]:
+    """Where the waiting estimate is made (a region or the country: see
+    need.waiting_series) and where the need is counted (a clinic's municipality)."""
+    waiting_area: Geo = selected if selected[0] in ("T", "R") else ("R", selected[1][:2])
+    need_area: Geo = ("K", selected[1]) if selected[0] == "V" else selected
+    return waiting_area, need_area
+
+
+def _history(
     connection: duckdb.DuckDBPyConnection,
+    stamp: Stamp,
     scope: Scope,
     filters: Filters,
     assumptions: Assumptions,
-    reported: Reported,
+    last: str,
+    place: Geo,
+) -> Later[History]:
+    """The monthly history of the place's areas, kept or started in the background."""
+    waiting_area, need_area = _areas(place)
+    age, sex = filters.aldersgrupp, filters.kon
+    shares = assumptions.model_dump_json()
+    table = facts_rollup.TABLE if stamp.rollup else "fact_besok"
+    return Later(
+        PARTS,
+        ("history", stamp, scope, last, waiting_area, need_area, age, sex, shares),
+        connection,
+        lambda c: read_history(
+            c, scope, last, waiting_area, need_area, age, sex, assumptions, table
+        ),
+    )
+
+
+def _context(
     cube: Cube,
     selected: Geo,
+    reported: Reported,
+    assumptions: Assumptions,
+    history: History,
 ) -> Context:
     frame = Frame(cube, selected)
     last = cube.period.last
-    # The waiting estimate is for a region (or the country): see need.waiting_series.
-    waiting_area: Geo = selected if selected[0] in ("T", "R") else ("R", selected[1][:2])
-    need_area = frame.need_place(selected)
-    history = read_history(
-        connection,
-        scope,
-        last,
-        waiting_area,
-        need_area,
-        filters.aldersgrupp,
-        filters.kon,
-        assumptions,
-    )
+    waiting_area, need_area = _areas(selected)
     area_region = None if waiting_area == COUNTRY else waiting_area[1]
     months = waiting(history, reported, area_region, last, assumptions.waiting_outflow)
     hidden_from = None
@@ -172,7 +231,7 @@ def _context(
         done = month.examinations
         small = done is not None and 0 < done < SUPPRESSED_RANGE[1] + 1
         protected = (
-            "halsoundersokningar" in cube.hidden
+            "halsoundersokningar" in cube.protected
             and month.period in cube.period.months
             and cube.cell("halsoundersokningar", waiting_area, (MONTH, month.period)).status
             is CellStatus.SUPPRESSED
@@ -184,7 +243,7 @@ def _context(
     series_hidden = {}
     for kind, measure in NEEDS.items():
         series[kind], _ = need_series(history, reported, kind, last)
-        series_hidden[kind] = measure in cube.hidden and any(
+        series_hidden[kind] = measure in cube.protected and any(
             cube.cell(measure, need_area, split).status is CellStatus.SUPPRESSED
             for split in cube.splits(MONTH)
         )

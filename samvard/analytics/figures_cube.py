@@ -1,11 +1,12 @@
-"""The figures behind every planning view: aggregated in DuckDB, then disclosure-controlled.
+"""The figures of one filter state: every cell of the asked measures over the scope's whole
+geography, protected by disclosure control.
 
-For one filter state (period, age group, sex) a view asks for some measures. Each measure
-is aggregated over the whole geography of the scope (country or region, then regions,
-municipalities and, in a region's scope, clinics) and, where a table splits it, by month or
-age band at every level of that geography: one GROUPING SETS query per fact table. Then
-`disclosure.suppress` runs once per measure over all of those cells with the equations
-between them (a parent is the sum of its children, a whole period the sum of its months).
+A cell is a measure of a place and a slice of the period. The places are the country or the
+region, then regions, municipalities and, in a region's scope, clinics; the slices are the
+whole period, each month and each age band, as far as any view splits the measure
+(SPLITS, the same in every view). figures_sql aggregates them, figures_protect suppresses
+each measure (or family of measures that add up) in one call over all of its cells, and
+figures_state keeps both for the other views and drill-downs of the same filter state.
 
 The geography filters (region, kommun, vardenhet) only choose which slice of the result is
 shown. So every drill-down level is cut from the same suppressed cells, and no hidden cell
@@ -13,31 +14,19 @@ can be worked out by comparing one level with another. The splits of a measure a
 in every view, so a figure that appears in two views is hidden in both or in neither.
 """
 
-# ruff: noqa: S608 - SQL text is built from this module's constants, measure names from
-# facts.MEASURES and validated municipality codes; every filter value is a bound parameter.
-
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import product
-from typing import Any
 
-import duckdb
-
-from samvard.analytics.assumptions import AGE_GROUPS, Assumptions
-from samvard.analytics.disclosure import Group, crossed_groups, suppress
-from samvard.analytics.need import SUPPRESSED_RANGE, Interval
-from samvard.analytics.results import Cell
-from samvard.analytics.scope import Scope
+from samvard.analytics.need import Interval
+from samvard.analytics.results import Cell, CellStatus
 
 # A place: ("T",) the country, ("R", länskod), ("K", kommunkod), ("V", kommunkod, HSA-id).
 Geo = tuple[str, ...]
 # A slice of the period: ALL (every month together), ("m", month) or ("b", age band).
 Split = tuple[str, ...]
 Key = tuple[Geo, Split]
-CellKey = tuple[str, Geo, Split]  # a measure's key: what one joint suppression call protects
 
 COUNTRY: Geo = ("T",)
 ALL: Split = ("",)
@@ -86,6 +75,9 @@ IDENTITIES: dict[str, tuple[str, ...]] = {
 NEEDS = {"examination": "nyinskrivna", "mental_health": "inskrivna"}
 
 
+CellKey = tuple[str, Geo, Split]  # a cell of a family: (measure, place, slice)
+
+
 @dataclass(frozen=True)
 class Period:
     """The months shown, first to last, consecutive."""
@@ -102,11 +94,66 @@ class Period:
 
 
 @dataclass
+class Layout:
+    """The numbering of a family's cells: by measure, then place, then slice, each in sort
+    order, so the numbers follow the sort order of the (measure, place, slice) keys."""
+
+    places: list[Geo]
+    place_no: dict[Geo, int] = field(default_factory=dict)
+    slices: dict[str, list[Split]] = field(default_factory=dict)
+    slice_no: dict[str, dict[Split, int]] = field(default_factory=dict)
+    start: dict[str, int] = field(default_factory=dict)
+    size: int = 0  # cells numbered so far
+
+    def __post_init__(self) -> None:
+        self.place_no = {geo: i for i, geo in enumerate(self.places)}
+
+    def add(self, measure: str, slices: list[Split]) -> None:
+        """Number the measure's cells after those already numbered."""
+        self.start[measure] = self.size
+        self.slices[measure] = slices
+        self.slice_no[measure] = {split: i for i, split in enumerate(slices)}
+        self.size += len(self.places) * len(slices)
+
+    def at(self, measure: str, place: int, split: Split) -> int:
+        """The number of a measure's cell, by place number and slice."""
+        width = len(self.slices[measure])
+        return self.start[measure] + place * width + self.slice_no[measure][split]
+
+    def find(self, measure: str, geo: Geo, split: Split) -> int | None:
+        """The number of a cell, None if the measure has no such place or slice."""
+        place = self.place_no.get(geo)
+        number = self.slice_no[measure].get(split)
+        if place is None or number is None:
+            return None
+        return self.start[measure] + place * len(self.slices[measure]) + number
+
+    def key(self, number: int) -> CellKey:
+        """The (measure, place, slice) of a number."""
+        measure = max(
+            (m for m in self.start if self.start[m] <= number), key=self.start.__getitem__
+        )
+        place, i = divmod(number - self.start[measure], len(self.slices[measure]))
+        return (measure, self.places[place], self.slices[measure][i])
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A family of measures after disclosure control: each cell's value (None: unknown at the
+    source) and the numbers of the cells to hide. Shared between requests: never changed."""
+
+    layout: Layout
+    values: list[int | None]
+    hidden: frozenset[int]
+
+
+@dataclass
 class Cube:
     """Every cell of the asked measures, protected, over the scope's whole geography.
 
     `children` is the geography of both fact tables together (the rows tables can show);
     `trees` each table's own ("visits", "asylum"): a measure is suppressed over its own.
+    `protected` holds, for each measure, its family's protected cells.
     """
 
     root: Geo
@@ -116,19 +163,21 @@ class Cube:
     period: Period
     unknown_months: frozenset[str]  # months of the period without an asylum-flow report
     visit_gaps: dict[str, frozenset[str]]  # region -> months of the period it did not report
-    counts: dict[str, dict[Key, int | None]] = field(default_factory=dict)
-    hidden: dict[str, frozenset[Key]] = field(default_factory=dict)
+    protected: dict[str, Protected] = field(default_factory=dict)
     needs: dict[str, dict[Key, Interval]] = field(default_factory=dict)
+
+    def gaps(self, measure: str, geo: Geo) -> frozenset[str]:
+        """The months of the period the source did not report for the place."""
+        if measure in ASYLUM_MEASURES:
+            return self.unknown_months
+        if geo == COUNTRY:
+            return frozenset().union(*self.visit_gaps.values())
+        return self.visit_gaps.get(geo[1][:2], frozenset())
 
     def missing(self, measure: str, geo: Geo, split: Split) -> int | None:
         """The value of a place and slice without rows: zero, or None (unknown) where the
         month, or a month of the period, was not reported by the source."""
-        if measure in ASYLUM_MEASURES:
-            gaps = self.unknown_months
-        elif geo == COUNTRY:
-            gaps = frozenset().union(*self.visit_gaps.values())
-        else:
-            gaps = self.visit_gaps.get(geo[1][:2], frozenset())
+        gaps = self.gaps(measure, geo)
         if not gaps:
             return 0
         if split[0] == MONTH:
@@ -138,15 +187,27 @@ class Cube:
     def cell(self, measure: str, geo: Geo, split: Split = ALL) -> Cell:
         """One protected figure; a place outside the measure's own geography is a zero
         (or unknown, see `missing`), which protects nothing and reveals nothing."""
-        key = (geo, split)
-        value = self.counts[measure].get(key, self.missing(measure, geo, split))
+        family = self.protected[measure]
+        number = family.layout.find(measure, geo, split)
+        if number is None:
+            value = self.missing(measure, geo, split)
+            return Cell.unknown() if value is None else Cell.shown(value)
+        value = family.values[number]
         if value is None:
             return Cell.unknown()
-        return Cell.suppressed() if key in self.hidden[measure] else Cell.shown(value)
+        return Cell.suppressed() if number in family.hidden else Cell.shown(value)
 
     def count(self, measure: str, geo: Geo, split: Split = ALL) -> int | None:
         """The count behind a cell: for derived figures and sorting, never for showing."""
-        return self.counts[measure].get((geo, split), self.missing(measure, geo, split))
+        family = self.protected[measure]
+        number = family.layout.find(measure, geo, split)
+        if number is None:
+            return self.missing(measure, geo, split)
+        return family.values[number]
+
+    def is_hidden(self, measure: str, geo: Geo, split: Split = ALL) -> bool:
+        """Whether disclosure control hides the cell (not whether it is unknown)."""
+        return self.cell(measure, geo, split).status is CellStatus.SUPPRESSED
 
     def need(self, kind: str, geo: Geo, split: Split = ALL) -> Interval | None:
         """The need ("examination" or "mental_health") of a place and slice; None if unknown."""
@@ -154,195 +215,11 @@ class Cube:
             return None
         return self.needs[kind].get((geo, split), Interval(0.0, 0.0))
 
-    def parent(self, geo: Geo) -> Geo | None:
-        """The place above, None for the root."""
-        for parent, kids in self.children.items():
-            if geo in kids:
-                return parent
-        return None
-
     def splits(self, kind: str) -> list[Split]:
         """The slices of one kind: months in order, or age bands youngest first."""
         if kind == MONTH:
             return [(MONTH, month) for month in self.period.months]
         return [(BAND, band) for band in AGE_BANDS]
-
-
-def geo_levels(scope: Scope) -> list[tuple[str, ...]]:
-    """The GROUP BY columns of each geography level in the scope, top first."""
-    levels = [("region",), ("region", "kommun")]
-    if scope.national:
-        return [(), *levels]
-    return [*levels, ("region", "kommun", "vardenhet_hsaid")]
-
-
-def _geo(columns: Mapping[str, Any], grouped: Sequence[str]) -> Geo:
-    if "vardenhet_hsaid" in grouped:
-        return ("V", columns["kommun"], columns["vardenhet_hsaid"])
-    if "kommun" in grouped:
-        return ("K", columns["kommun"])
-    if "region" in grouped:
-        return ("R", columns["region"])
-    return COUNTRY
-
-
-@dataclass(frozen=True)
-class Where:
-    """The WHERE clause of the filter state (not the geography filters) and its parameters."""
-
-    sql: str
-    params: dict[str, Any]
-
-
-def where(scope: Scope, first: str, last: str, age: str | None, sex: str | None) -> Where:
-    """Rows of the scope, period and chosen age group and sex."""
-    parts = ["period BETWEEN $first AND $last"]
-    params: dict[str, Any] = {"first": first, "last": last}
-    if scope.region is not None:
-        parts.append("region = $region")
-        params["region"] = scope.region
-    if age is not None:
-        parts.append("aldersgrupp = $age")
-        params["age"] = age
-    if sex is not None:
-        parts.append("kon = $sex")
-        params["sex"] = sex
-    return Where(" AND ".join(parts), params)
-
-
-def _grouping_sets(scope: Scope, split_columns: Iterable[str]) -> tuple[list[str], str]:
-    columns = ["region", "kommun", *([] if scope.national else ["vardenhet_hsaid"])]
-    splits: list[tuple[str, ...]] = [(), *((c,) for c in split_columns)]
-    sets = ["(" + ", ".join(geo + split) + ")" for geo, split in product(geo_levels(scope), splits)]
-    return columns, "GROUPING SETS (" + ", ".join(sets) + ")"
-
-
-def _split_of(row: Mapping[str, Any], grouped: set[str]) -> Split:
-    if "period" in grouped:
-        return (MONTH, row["period"])
-    if "aldersband" in grouped:
-        return (BAND, row["aldersband"])
-    return ALL
-
-
-def _grouped(bits: int, names: Sequence[str]) -> set[str]:
-    # GROUPING() sets a bit for every column that is *not* grouped, the first column highest.
-    return {name for i, name in enumerate(names) if not bits & (1 << (len(names) - 1 - i))}
-
-
-def visit_counts(
-    connection: duckdb.DuckDBPyConnection, scope: Scope, filter_: Where, measures: Sequence[str]
-) -> tuple[dict[str, dict[Key, int]], dict[Geo, str]]:
-    """Sums of the visit measures per place and slice, and the clinics' names."""
-    split_columns = sorted(
-        {{MONTH: "period", BAND: "aldersband"}[s] for m in measures for s in SPLITS[m]}
-    )
-    geo_columns, sets = _grouping_sets(scope, split_columns)
-    names = [*geo_columns, *split_columns]
-    sums = ", ".join(f"coalesce(sum({m}), 0)::BIGINT" for m in measures)
-    sql = (
-        f"SELECT GROUPING({', '.join(names)}), {', '.join(names)}, max(vardenhet_namn), {sums} "
-        f"FROM fact_besok WHERE {filter_.sql} GROUP BY {sets}"
-    )
-    rows = connection.execute(sql, filter_.params).fetchall()
-    kinds = {bits: _grouped(bits, names) for bits in {row[0] for row in rows}}
-    keys: list[Key | None] = []
-    clinics: dict[Geo, str] = {}
-    for row in rows:
-        grouped = kinds[row[0]]
-        if scope.region is not None and grouped.isdisjoint(geo_columns):
-            keys.append(None)  # the region scope's root is its region: the country row is the same
-            continue
-        columns = dict(zip(names, row[1 : 1 + len(names)], strict=True))
-        geo = _geo(columns, [c for c in geo_columns if c in grouped])
-        keys.append((geo, _split_of(columns, grouped)))
-        if geo[0] == "V":
-            clinics[geo] = row[1 + len(names)]
-    first = 2 + len(names)
-    counts = {
-        measure: {key: row[first + i] for key, row in zip(keys, rows, strict=True) if key}
-        for i, measure in enumerate(measures)
-    }
-    return counts, clinics
-
-
-def share_sql(assumptions: Assumptions) -> tuple[str, str]:
-    """A CTE `asyl` (fact_asyl with each row's shares) and the figures to select from it.
-
-    The shares per municipality and age group are SQL rows joined to fact_asyl. Only
-    municipalities with their own values get rows of their own; the rest take the age group's
-    values (which already fall back to the area's).
-    """
-    ages = ", ".join(
-        f"('{age}', {s.health_examination!r}::DOUBLE, {s.mental_health!r}::DOUBLE)"
-        for age in AGE_GROUPS
-        for s in [assumptions.shares(None, age)]
-    )
-    local = [
-        f"('{kommun}', '{age}', {s.health_examination!r}::DOUBLE, {s.mental_health!r}::DOUBLE)"
-        for kommun in sorted(assumptions.municipalities)  # validated kommunkoder
-        for age in AGE_GROUPS
-        for s in [assumptions.shares(kommun, age)]
-    ]
-    local_sql = (
-        "SELECT * FROM (VALUES " + ", ".join(local) + ") t(kommun, aldersgrupp, he, mh)"
-        if local
-        else "SELECT NULL::VARCHAR AS kommun, NULL::VARCHAR AS aldersgrupp, "
-        "NULL::DOUBLE AS he, NULL::DOUBLE AS mh WHERE false"
-    )
-    low, high = SUPPRESSED_RANGE
-    return (
-        f"""
-WITH age_share AS (SELECT * FROM (VALUES {ages}) t(aldersgrupp, he, mh)),
-local_share AS ({local_sql}),
-asyl AS (
-    SELECT f.*, coalesce(l.he, a.he) AS he, coalesce(l.mh, a.mh) AS mh
-    FROM fact_asyl f LEFT JOIN age_share a USING (aldersgrupp)
-    LEFT JOIN local_share l USING (kommun, aldersgrupp)
-)""",
-        f"""
-    CASE WHEN count_if(inskrivna IS NULL) = 0 THEN coalesce(sum(inskrivna), 0) END::BIGINT,
-    CASE WHEN count_if(nyinskrivna IS NULL) = 0 THEN coalesce(sum(nyinskrivna), 0) END::BIGINT,
-    coalesce(sum(he * coalesce(nyinskrivna, {low})), 0),
-    coalesce(sum(he * coalesce(nyinskrivna, {high})), 0),
-    coalesce(sum(mh * coalesce(inskrivna, {low})), 0),
-    coalesce(sum(mh * coalesce(inskrivna, {high})), 0)""",
-    )
-
-
-def asylum_counts(
-    connection: duckdb.DuckDBPyConnection,
-    scope: Scope,
-    filter_: Where,
-    assumptions: Assumptions,
-) -> tuple[dict[str, dict[Key, int | None]], dict[str, dict[Key, Interval]]]:
-    """Registered and newly registered per place and month, and the need from them."""
-    prefix, figures = share_sql(assumptions)
-    levels = [level for level in geo_levels(scope) if "vardenhet_hsaid" not in level]
-    sets = ", ".join(
-        "(" + ", ".join(level + split) + ")" for level, split in product(levels, [(), ("period",)])
-    )
-    names = ["region", "kommun", "period"]
-    sql = (
-        f"{prefix} SELECT GROUPING(region, kommun, period), region, kommun, period, {figures} "
-        f"FROM asyl WHERE {filter_.sql} GROUP BY GROUPING SETS ({sets})"
-    )
-    counts: dict[str, dict[Key, int | None]] = {m: {} for m in ASYLUM_MEASURES}
-    needs: dict[str, dict[Key, Interval]] = {kind: {} for kind in NEEDS}
-    rows = connection.execute(sql, filter_.params).fetchall()
-    kinds = {bits: _grouped(bits, names) for bits in {row[0] for row in rows}}
-    for row in rows:
-        grouped = kinds[row[0]]
-        columns = dict(zip(names, row[1:4], strict=True))
-        if scope.region is not None and not grouped & {"region", "kommun"}:
-            continue
-        key = (_geo(columns, sorted(grouped - {"period"})), _split_of(columns, grouped))
-        inskrivna, nyinskrivna, he_low, he_high, mh_low, mh_high = row[4:]
-        counts["inskrivna"][key] = inskrivna
-        counts["nyinskrivna"][key] = nyinskrivna
-        needs["examination"][key] = Interval(float(he_low), float(he_high))
-        needs["mental_health"][key] = Interval(float(mh_low), float(mh_high))
-    return counts, needs
 
 
 def tree(root: Geo, places: Iterable[Geo]) -> dict[Geo, list[Geo]]:
@@ -365,132 +242,6 @@ def tree(root: Geo, places: Iterable[Geo]) -> dict[Geo, list[Geo]]:
     return {parent: sorted(kids) for parent, kids in sorted(children.items())}
 
 
-def _places(geo_tree: Mapping[Geo, Sequence[Geo]], root: Geo) -> list[Geo]:
+def all_places(geo_tree: Mapping[Geo, Sequence[Geo]], root: Geo) -> list[Geo]:
+    """The root and every place under it."""
     return [root, *(kid for kids in geo_tree.values() for kid in kids)]
-
-
-# Suppression results by their whole input: `suppress` is deterministic, so a drill-down or
-# a repeated view of the same filter state reuses the pattern instead of solving it again.
-_SUPPRESSED: OrderedDict[tuple[object, ...], frozenset[CellKey]] = OrderedDict()
-_CACHE_SIZE = 48
-
-
-def _suppress_cached(
-    measures: tuple[str, ...],
-    values: dict[CellKey, int | None],
-    groups: Callable[[], list[Group[CellKey]]],
-) -> frozenset[CellKey]:
-    # The groups follow from the places and slices (the keys) and the measures.
-    signature = (measures, tuple(values.items()))
-    found = _SUPPRESSED.get(signature)
-    if found is None:
-        found = suppress(values, groups())
-        _SUPPRESSED[signature] = found
-        if len(_SUPPRESSED) > _CACHE_SIZE:
-            _SUPPRESSED.popitem(last=False)
-    else:
-        _SUPPRESSED.move_to_end(signature)
-    return found
-
-
-def protect(
-    cube: Cube,
-    measures: Sequence[str],
-    counts: Mapping[str, Mapping[Key, int | None]],
-    geo_tree: Mapping[Geo, Sequence[Geo]],
-) -> None:
-    """Every place and slice of a family of measures (zero where nothing was counted),
-    suppressed in one call with each measure's own equations and the identities between them."""
-    places = _places(geo_tree, cube.root)
-    values: dict[tuple[str, Geo, Split], int | None] = {}
-    for measure in measures:
-        for key, value in _measure_values(cube, measure, counts[measure], places).items():
-            values[(measure, *key)] = value
-
-    def groups() -> list[Group[tuple[str, Geo, Split]]]:
-        found: list[Group[tuple[str, Geo, Split]]] = []
-        for measure in measures:
-            for kind in SPLITS[measure]:
-                slices = cube.splits(kind)
-                margins: Mapping[Split, Sequence[Split]] | Sequence[Split]
-                margins = slices if measure in STOCKS else {ALL: slices}
-                found += [
-                    ((measure, *total), tuple((measure, *part) for part in parts))
-                    for total, parts in crossed_groups(geo_tree, margins)
-                ]
-        for total, parts in IDENTITIES.items():
-            if total in measures:
-                found += [
-                    ((total, geo, split), tuple((part, geo, split) for part in parts))
-                    for (measure, geo, split) in values
-                    if measure == total and all((part, geo, split) in values for part in parts)
-                ]
-        return found
-
-    hidden = _suppress_cached(tuple(measures), values, groups)
-    for measure in measures:
-        cube.counts[measure] = {
-            (geo, split): value for (m, geo, split), value in values.items() if m == measure
-        }
-        cube.hidden[measure] = frozenset((geo, split) for (m, geo, split) in hidden if m == measure)
-
-
-def _measure_values(
-    cube: Cube, measure: str, counts: Mapping[Key, int | None], places: Sequence[Geo]
-) -> dict[Key, int | None]:
-    """One measure's value for every place and slice it is shown in."""
-    values: dict[Key, int | None] = {}
-    for kind in SPLITS[measure]:
-        slices = cube.splits(kind)
-        for geo in places:
-            whole = cube.missing(measure, geo, ALL)  # None: some month of the place is unknown
-            for split in slices:
-                key = (geo, split)
-                gap = whole is None and cube.missing(measure, geo, split) is None
-                values[key] = None if gap else counts.get(key, 0)
-    if measure not in STOCKS:
-        for geo in places:
-            gap = cube.missing(measure, geo, ALL) is None
-            values[(geo, ALL)] = None if gap else counts.get((geo, ALL), 0)
-    return values
-
-
-def family(measure: str) -> tuple[str, ...]:
-    """The measures protected together with `measure` (itself alone if it adds up to none)."""
-    for total, parts in IDENTITIES.items():
-        if measure == total or measure in parts:
-            return (total, *parts)
-    return (measure,)
-
-
-def build_cube(
-    connection: duckdb.DuckDBPyConnection,
-    scope: Scope,
-    filter_: Where,
-    period: Period,
-    measures: Sequence[str],
-    assumptions: Assumptions,
-    asylum_months: frozenset[str],
-    visit_months: Mapping[str, frozenset[str]],
-) -> Cube:
-    """Aggregate, then protect, the measures for the scope's whole geography."""
-    root: Geo = COUNTRY if scope.region is None else ("R", scope.region)
-    unknown = frozenset(m for m in period.months if m not in asylum_months)
-    visits = list(dict.fromkeys(m for asked in measures for m in family(asked)))
-    visits = [m for m in visits if m in VISIT_MEASURES]
-    visit_sums, clinics = visit_counts(connection, scope, filter_, visits or ["besok"])
-    asylum_sums, needs = asylum_counts(connection, scope, filter_, assumptions)
-    trees = {
-        "visits": tree(root, (geo for geo, _ in visit_sums[visits[0] if visits else "besok"])),
-        "asylum": tree(root, (geo for geo, _ in asylum_sums["inskrivna"])),
-    }
-    everything = tree(root, _places(trees["visits"], root) + _places(trees["asylum"], root))
-    regions = [geo[1] for geo in _places(trees["visits"], root) if geo[0] == "R"]
-    gaps = {r: frozenset(period.months) - visit_months.get(r, frozenset()) for r in regions}
-    cube = Cube(root, everything, trees, clinics, period, unknown, gaps)
-    cube.needs = dict(needs)
-    for together in dict.fromkeys(family(m) for m in visits):
-        protect(cube, together, visit_sums, trees["visits"])
-    for measure in (m for m in measures if m in ASYLUM_MEASURES):
-        protect(cube, (measure,), asylum_sums, trees["asylum"])
-    return cube

@@ -16,8 +16,9 @@ from typing import Any
 import duckdb
 
 from samvard.analytics.assumptions import Assumptions
-from samvard.analytics.figures_cube import COUNTRY, Geo, share_sql
+from samvard.analytics.figures_cube import COUNTRY, Geo
 from samvard.analytics.figures_filters import month_index, month_of
+from samvard.analytics.figures_sql import share_sql
 from samvard.analytics.need import Interval, WaitingMonth, estimate_waiting
 from samvard.analytics.scope import Scope
 
@@ -111,8 +112,12 @@ def read_history(
     age: str | None,
     sex: str | None,
     assumptions: Assumptions,
+    visit_table: str = "fact_besok",
 ) -> History:
-    """Two small queries: examinations per month, and need per month, up to `last`."""
+    """Two small queries: examinations per month, and need per month, up to `last`.
+
+    The waiting area is the country or a region, so `visit_table` may be the roll-up without
+    clinics (facts_rollup.TABLE) where the warehouse has it."""
     parts = ["period <= $last"]
     params: dict[str, Any] = {"last": last}
     for column, value in (("region", scope.region), ("aldersgrupp", age), ("kon", sex)):
@@ -124,7 +129,7 @@ def read_history(
     n_cond, n_params = _condition(need_area, "n")
     done = connection.execute(
         f"SELECT period, sum(halsoundersokningar) FILTER (WHERE {w_cond})::BIGINT "
-        f"FROM fact_besok WHERE {where} GROUP BY period",
+        f"FROM {visit_table} WHERE {where} GROUP BY period",
         {**params, **w_params},
     ).fetchall()
     prefix, _ = share_sql(assumptions)

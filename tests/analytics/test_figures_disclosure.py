@@ -7,13 +7,30 @@ planner and the national planner.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import duckdb
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samvard.analytics.assumptions import Assumptions
+from samvard.analytics.disclosure import Group, crossed_groups, suppress
 from samvard.analytics.figures import VIEWS, Filters, build
+from samvard.analytics.figures_cube import (
+    ASYLUM_MEASURES,
+    SPLITS,
+    STOCKS,
+    VISIT_MEASURES,
+    Cube,
+    Period,
+    all_places,
+)
+from samvard.analytics.figures_cube import IDENTITIES as CUBE_IDENTITIES
+from samvard.analytics.figures_filters import months_between
+from samvard.analytics.figures_memo import read_stamp
+from samvard.analytics.figures_series import read_reported
+from samvard.analytics.figures_state import asylum_part, build_cube, visit_part
 from samvard.analytics.results import CellStatus, ViewResult
 from samvard.analytics.scope import Scope
 from tests.analytics.test_figures_data import (
@@ -355,3 +372,81 @@ def test_no_hidden_cell_follows_from_the_shown_cells_and_every_identity(
         for measures in _families():
             fixed = _determined(_equations(measures, months, scope), shown) & hidden
             assert not fixed, (scope, sorted(fixed))
+
+
+# --- the numbered suppression of a family is `suppress` over its keys ------------------------
+
+
+def _by_keys(
+    cube: Cube,
+    measures: tuple[str, ...],
+    rows: Mapping[tuple[Place, Slice], Sequence[int | None]],
+    columns: Sequence[str],
+    geo_tree: Mapping[Place, Sequence[Place]],
+) -> tuple[dict[CountKey, int | None], frozenset[CountKey]]:
+    """The family's values and hidden keys the plain way: keyed cells, crossed_groups."""
+    places = all_places(geo_tree, cube.root)
+    values: dict[CountKey, int | None] = {}
+    for measure in measures:
+        column = columns.index(measure)
+        slices = [s for kind in SPLITS[measure] for s in cube.splits(kind)]
+        for place in places:
+            for split in slices if measure in STOCKS else [*slices, ("",)]:
+                known = cube.missing(measure, place, split) is not None
+                row = rows.get((place, split))
+                values[(measure, place, split)] = (row[column] if row else 0) if known else None
+    groups: list[Group[CountKey]] = []
+    for measure in measures:
+        for kind in SPLITS[measure]:
+            slices = cube.splits(kind)
+            margins: Mapping[Slice, Sequence[Slice]] | Sequence[Slice]
+            margins = slices if measure in STOCKS else {("",): slices}
+            groups += [
+                ((measure, *total), tuple((measure, *part) for part in parts))
+                for total, parts in crossed_groups(geo_tree, margins)
+            ]
+    for total, parts in CUBE_IDENTITIES.items():
+        if total in measures:
+            groups += [
+                ((total, place, split), tuple((part, place, split) for part in parts))
+                for (measure, place, split) in values
+                if measure == total and all((p, place, split) in values for p in parts)
+            ]
+    return values, suppress(values, groups)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(visit_groups, asylum_rows, st.sampled_from([{}, {"aldersgrupp": "18-64", "kon": "K"}]))
+def test_each_family_is_protected_as_suppress_would_over_its_keys(
+    visits: list[Visits], asylum: list[tuple[object, ...]], state: dict[str, str]
+) -> None:
+    connection = warehouse(visits, asylum)
+    stamp = read_stamp(connection)
+    assert stamp is not None
+    filters = Filters.parse(state)
+    for scope in (Scope.of_region("01"), Scope.nation()):
+        reported = read_reported(connection, scope)
+        span = filters.period(reported.complete, reported.earliest)
+        if span is None:
+            continue
+        at = (Period(tuple(months_between(*span))), filters.aldersgrupp, filters.kon)
+        flows = asylum_part(connection, stamp, scope, at, Assumptions())
+        counted = visit_part(connection, stamp, scope, at)
+        everything = (*VISIT_MEASURES, *ASYLUM_MEASURES)
+        reports = (reported.asylum, reported.visits)
+        cube = build_cube(stamp, scope, at, everything, counted, flows, reports)
+        for protected in {id(p): p for p in cube.protected.values()}.values():
+            layout = protected.layout
+            measures = tuple(layout.start)
+            rows: Mapping[tuple[Place, Slice], Sequence[int | None]] = counted.rows
+            columns: Sequence[str] = VISIT_MEASURES
+            geo_tree = counted.tree
+            if measures[0] in ASYLUM_MEASURES:
+                rows, columns, geo_tree = flows.result().rows, ASYLUM_MEASURES, flows.result().tree
+            values, hidden = _by_keys(cube, measures, rows, columns, geo_tree)
+            numbered = {key: layout.find(*key) for key in values}
+            assert None not in numbered.values()
+            shown = {key: None if n is None else protected.values[n] for key, n in numbered.items()}
+            assert shown == values
+            assert len(values) == len(protected.values)
+            assert {layout.key(n) for n in protected.hidden} == hidden

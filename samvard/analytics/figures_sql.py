@@ -1,0 +1,233 @@
+"""The aggregates behind the planning views: one GROUPING SETS query per fact table.
+
+For one filter state (period, age group, sex) every visit measure is summed over the whole
+geography of the scope (the country or the region, regions, municipalities and, in a
+region's scope, clinics), for the whole period and by month and by age band, at every level
+of that geography; the asylum-flow counts and the need from them likewise by month. A
+national query reads the roll-up without clinics (facts_rollup) where the warehouse has it.
+"""
+
+# ruff: noqa: S608 - SQL text is built from this module's constants, measure names from
+# facts.MEASURES and validated municipality codes; every filter value is a bound parameter.
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+import duckdb
+
+from samvard.analytics.assumptions import AGE_GROUPS, Assumptions
+from samvard.analytics.figures_cube import (
+    ALL,
+    ASYLUM_MEASURES,
+    BAND,
+    COUNTRY,
+    MONTH,
+    NEEDS,
+    VISIT_MEASURES,
+    Geo,
+    Key,
+    Split,
+)
+from samvard.analytics.need import SUPPRESSED_RANGE, Interval
+from samvard.analytics.scope import Scope
+
+
+def geo_levels(scope: Scope) -> list[tuple[str, ...]]:
+    """The GROUP BY columns of each geography level in the scope, top first."""
+    levels = [("region",), ("region", "kommun")]
+    if scope.national:
+        return [(), *levels]
+    return [*levels, ("region", "kommun", "vardenhet_hsaid")]
+
+
+def _geo(columns: Mapping[str, Any], grouped: Sequence[str]) -> Geo:
+    if "vardenhet_hsaid" in grouped:
+        return ("V", columns["kommun"], columns["vardenhet_hsaid"])
+    if "kommun" in grouped:
+        return ("K", columns["kommun"])
+    if "region" in grouped:
+        return ("R", columns["region"])
+    return COUNTRY
+
+
+@dataclass(frozen=True)
+class Where:
+    """The WHERE clause of the filter state (not the geography filters) and its parameters."""
+
+    sql: str
+    params: dict[str, Any]
+
+
+def where(scope: Scope, first: str, last: str, age: str | None, sex: str | None) -> Where:
+    """Rows of the scope, period and chosen age group and sex."""
+    parts = ["period BETWEEN $first AND $last"]
+    params: dict[str, Any] = {"first": first, "last": last}
+    if scope.region is not None:
+        parts.append("region = $region")
+        params["region"] = scope.region
+    if age is not None:
+        parts.append("aldersgrupp = $age")
+        params["age"] = age
+    if sex is not None:
+        parts.append("kon = $sex")
+        params["sex"] = sex
+    return Where(" AND ".join(parts), params)
+
+
+def _grouping_sets(scope: Scope, split_columns: Iterable[str]) -> tuple[list[str], str]:
+    columns = ["region", "kommun", *([] if scope.national else ["vardenhet_hsaid"])]
+    splits: list[tuple[str, ...]] = [(), *((c,) for c in split_columns)]
+    sets = ["(" + ", ".join(geo + split) + ")" for geo, split in product(geo_levels(scope), splits)]
+    return columns, "GROUPING SETS (" + ", ".join(sets) + ")"
+
+
+def _split_of(row: Mapping[str, Any], grouped: set[str]) -> Split:
+    if "period" in grouped:
+        return (MONTH, row["period"])
+    if "aldersband" in grouped:
+        return (BAND, row["aldersband"])
+    return ALL
+
+
+def _grouped(bits: int, names: Sequence[str]) -> set[str]:
+    # GROUPING() sets a bit for every column that is *not* grouped, the first column highest.
+    return {name for i, name in enumerate(names) if not bits & (1 << (len(names) - 1 - i))}
+
+
+def visit_counts(
+    connection: duckdb.DuckDBPyConnection, scope: Scope, filter_: Where, table: str
+) -> tuple[dict[Key, tuple[int, ...]], dict[Geo, str]]:
+    """Sums of every visit measure (VISIT_MEASURES order) per place and slice, and the
+    clinics' names: one query, whichever measures a view shows, so every view of the filter
+    state reuses it."""
+    split_columns = ["aldersband", "period"]
+    geo_columns, sets = _grouping_sets(scope, split_columns)
+    names = [*geo_columns, *split_columns]
+    name = "max(vardenhet_namn)" if scope.clinics else "NULL"
+    sums = ", ".join(f"coalesce(sum({m}), 0)::BIGINT" for m in VISIT_MEASURES)
+    sql = (
+        f"SELECT GROUPING({', '.join(names)}), {', '.join(names)}, {name}, {sums} "
+        f"FROM {table} WHERE {filter_.sql} GROUP BY {sets}"
+    )
+    rows = connection.execute(sql, filter_.params).fetchall()
+    at = {column: 1 + i for i, column in enumerate(names)}
+    first = 2 + len(names)
+    # What each GROUPING() value groups by: its place level and its kind of slice.
+    kinds: dict[int, tuple[str | None, str | None]] = {}
+    for bits in {row[0] for row in rows}:
+        grouped = _grouped(bits, names)
+        top = _geo(dict.fromkeys(names, ""), [c for c in geo_columns if c in grouped])[0]
+        if scope.region is not None and top == "T":
+            kinds[bits] = (None, None)  # the region scope's root is its region: the same row
+        else:
+            by = MONTH if "period" in grouped else BAND if "aldersband" in grouped else None
+            kinds[bits] = (top, by)
+    places: dict[tuple[str, ...], Geo] = {}  # one tuple per place, shared by its keys
+    found: dict[Key, tuple[int, ...]] = {}
+    clinics: dict[Geo, str] = {}
+    for row in rows:
+        level, split = kinds[row[0]]
+        if level is None:
+            continue
+        if level == "T":
+            geo = COUNTRY
+        elif level == "R":
+            geo = places.setdefault(("R", row[at["region"]]), ("R", row[at["region"]]))
+        elif level == "K":
+            geo = places.setdefault(("K", row[at["kommun"]]), ("K", row[at["kommun"]]))
+        else:
+            code = ("V", row[at["kommun"]], row[at["vardenhet_hsaid"]])
+            geo = places.setdefault(code, code)
+            clinics[geo] = row[first - 1]
+        if split is None:
+            part = ALL
+        elif split == MONTH:
+            part = (MONTH, row[at["period"]])
+        else:
+            part = (BAND, row[at["aldersband"]])
+        found[(geo, part)] = row[first:]
+    return found, clinics
+
+
+def share_sql(assumptions: Assumptions) -> tuple[str, str]:
+    """A CTE `asyl` (fact_asyl with each row's shares) and the figures to select from it.
+
+    The shares per municipality and age group are SQL rows joined to fact_asyl. Only
+    municipalities with their own values get rows of their own; the rest take the age group's
+    values (which already fall back to the area's).
+    """
+    ages = ", ".join(
+        f"('{age}', {s.health_examination!r}::DOUBLE, {s.mental_health!r}::DOUBLE)"
+        for age in AGE_GROUPS
+        for s in [assumptions.shares(None, age)]
+    )
+    local = [
+        f"('{kommun}', '{age}', {s.health_examination!r}::DOUBLE, {s.mental_health!r}::DOUBLE)"
+        for kommun in sorted(assumptions.municipalities)  # validated kommunkoder
+        for age in AGE_GROUPS
+        for s in [assumptions.shares(kommun, age)]
+    ]
+    local_sql = (
+        "SELECT * FROM (VALUES " + ", ".join(local) + ") t(kommun, aldersgrupp, he, mh)"
+        if local
+        else "SELECT NULL::VARCHAR AS kommun, NULL::VARCHAR AS aldersgrupp, "
+        "NULL::DOUBLE AS he, NULL::DOUBLE AS mh WHERE false"
+    )
+    low, high = SUPPRESSED_RANGE
+    return (
+        f"""
+WITH age_share AS (SELECT * FROM (VALUES {ages}) t(aldersgrupp, he, mh)),
+local_share AS ({local_sql}),
+asyl AS (
+    SELECT f.*, coalesce(l.he, a.he) AS he, coalesce(l.mh, a.mh) AS mh
+    FROM fact_asyl f LEFT JOIN age_share a USING (aldersgrupp)
+    LEFT JOIN local_share l USING (kommun, aldersgrupp)
+)""",
+        f"""
+    CASE WHEN count_if(inskrivna IS NULL) = 0 THEN coalesce(sum(inskrivna), 0) END::BIGINT,
+    CASE WHEN count_if(nyinskrivna IS NULL) = 0 THEN coalesce(sum(nyinskrivna), 0) END::BIGINT,
+    coalesce(sum(he * coalesce(nyinskrivna, {low})), 0),
+    coalesce(sum(he * coalesce(nyinskrivna, {high})), 0),
+    coalesce(sum(mh * coalesce(inskrivna, {low})), 0),
+    coalesce(sum(mh * coalesce(inskrivna, {high})), 0)""",
+    )
+
+
+def asylum_counts(
+    connection: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    filter_: Where,
+    assumptions: Assumptions,
+) -> tuple[dict[Key, tuple[int | None, ...]], dict[str, dict[Key, Interval]]]:
+    """Registered and newly registered (ASYLUM_MEASURES order) per place and month, and the
+    need from them."""
+    prefix, figures = share_sql(assumptions)
+    levels = [level for level in geo_levels(scope) if "vardenhet_hsaid" not in level]
+    sets = ", ".join(
+        "(" + ", ".join(level + split) + ")" for level, split in product(levels, [(), ("period",)])
+    )
+    names = ["region", "kommun", "period"]
+    sql = (
+        f"{prefix} SELECT GROUPING(region, kommun, period), region, kommun, period, {figures} "
+        f"FROM asyl WHERE {filter_.sql} GROUP BY GROUPING SETS ({sets})"
+    )
+    found: dict[Key, tuple[int | None, ...]] = {}
+    needs: dict[str, dict[Key, Interval]] = {kind: {} for kind in NEEDS}
+    rows = connection.execute(sql, filter_.params).fetchall()
+    kinds = {bits: _grouped(bits, names) for bits in {row[0] for row in rows}}
+    for row in rows:
+        grouped = kinds[row[0]]
+        columns = dict(zip(names, row[1:4], strict=True))
+        if scope.region is not None and not grouped & {"region", "kommun"}:
+            continue
+        key = (_geo(columns, sorted(grouped - {"period"})), _split_of(columns, grouped))
+        inskrivna, nyinskrivna, he_low, he_high, mh_low, mh_high = row[4:]
+        counts = {"inskrivna": inskrivna, "nyinskrivna": nyinskrivna}
+        found[key] = tuple(counts[m] for m in ASYLUM_MEASURES)
+        needs["examination"][key] = Interval(float(he_low), float(he_high))
+        needs["mental_health"][key] = Interval(float(mh_low), float(mh_high))
+    return found, needs

@@ -1,0 +1,151 @@
+"""The protected cube of a filter state, from parts kept between requests.
+
+A filter state is the scope with a period, an age group and a sex. Its parts are each kept
+(figures_memo.PARTS) under the warehouse's stamp, the scope and the state:
+
+- the visit aggregates of every measure (one query, figures_sql.visit_counts);
+- the asylum-flow aggregates and the need from them (also under the assumptions);
+- each family's suppression (figures_protect), computed the first time a view shows one of
+  its measures.
+
+So the first view of a state after a new month pays for the queries and its families'
+suppression, and every other view and drill-down of the state only cuts its tables. The
+visit query runs first, alone; the asylum-flow query then runs in the background while the
+visit measures are suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from samvard.analytics import facts_rollup
+from samvard.analytics.assumptions import Assumptions
+from samvard.analytics.figures_cube import (
+    ASYLUM_MEASURES,
+    COUNTRY,
+    VISIT_MEASURES,
+    Cube,
+    Geo,
+    Key,
+    Period,
+    all_places,
+    tree,
+)
+from samvard.analytics.figures_memo import PARTS, Later, Stamp
+from samvard.analytics.figures_protect import family, protect
+from samvard.analytics.figures_sql import asylum_counts, visit_counts, where
+from samvard.analytics.need import Interval
+from samvard.analytics.scope import Scope
+
+State = tuple[Period, str | None, str | None]  # period, age group, sex
+
+
+@dataclass(frozen=True)
+class Visits:
+    """The visit aggregates of a filter state, and its geography."""
+
+    rows: dict[Key, tuple[int, ...]]  # VISIT_MEASURES in order
+    clinics: dict[Geo, str]
+    tree: dict[Geo, list[Geo]]
+
+
+@dataclass(frozen=True)
+class Asylum:
+    """The asylum-flow aggregates of a filter state, the need, and its geography."""
+
+    rows: dict[Key, tuple[int | None, ...]]  # ASYLUM_MEASURES in order
+    needs: dict[str, dict[Key, Interval]]
+    tree: dict[Geo, list[Geo]]
+
+
+def _root(scope: Scope) -> Geo:
+    return COUNTRY if scope.region is None else ("R", scope.region)
+
+
+def visit_part(
+    connection: duckdb.DuckDBPyConnection, stamp: Stamp, scope: Scope, state: State
+) -> Visits:
+    """The visit aggregates of the filter state, kept or read now."""
+    period, age, sex = state
+
+    def read() -> Visits:
+        filter_ = where(scope, period.first, period.last, age, sex)
+        table = facts_rollup.TABLE if scope.national and stamp.rollup else "fact_besok"
+        rows, clinics = visit_counts(connection, scope, filter_, table)
+        return Visits(rows, clinics, tree(_root(scope), {geo for geo, _ in rows}))
+
+    return PARTS.get(("visits", stamp, scope, state), read)
+
+
+def asylum_part(
+    connection: duckdb.DuckDBPyConnection,
+    stamp: Stamp,
+    scope: Scope,
+    state: State,
+    assumptions: Assumptions,
+) -> Later[Asylum]:
+    """The asylum-flow aggregates of the filter state, kept or read in the background."""
+    period, age, sex = state
+
+    def read(cursor: duckdb.DuckDBPyConnection) -> Asylum:
+        filter_ = where(scope, period.first, period.last, age, sex)
+        rows, needs = asylum_counts(cursor, scope, filter_, assumptions)
+        return Asylum(rows, needs, tree(_root(scope), {geo for geo, _ in rows}))
+
+    key = ("asylum", stamp, scope, state, assumptions.model_dump_json())
+    return Later(PARTS, key, connection, read)
+
+
+def build_cube(
+    stamp: Stamp,
+    scope: Scope,
+    state: State,
+    measures: Sequence[str],
+    visits: Visits,
+    asylum: Later[Asylum],
+    reported: tuple[frozenset[str], Mapping[str, frozenset[str]]],
+) -> Cube:
+    """Protect the measures for the scope's whole geography, from the aggregates.
+
+    The visit measures are protected while the asylum-flow query may still run in the
+    background. `reported` is the months the asylum flow and each region's visits were
+    reported.
+    """
+    period = state[0]
+    root = _root(scope)
+    base = (stamp, scope, state)
+    asylum_months, visit_months = reported
+    regions = [geo[1] for geo in all_places(visits.tree, root) if geo[0] == "R"]
+    gaps = {r: frozenset(period.months) - visit_months.get(r, frozenset()) for r in regions}
+    unknown = frozenset(m for m in period.months if m not in asylum_months)
+    trees = {"visits": visits.tree}
+    cube = Cube(root, {}, trees, visits.clinics, period, unknown, gaps)
+    families = list(dict.fromkeys(family(m) for m in measures))
+    for together in (f for f in families if f[0] in VISIT_MEASURES):
+        _protect(cube, base, together, visits.rows, VISIT_MEASURES, visits.tree)
+    flows = asylum.result()
+    trees["asylum"] = flows.tree
+    cube.children = tree(root, all_places(visits.tree, root) + all_places(flows.tree, root))
+    cube.needs = flows.needs
+    for together in (f for f in families if f[0] in ASYLUM_MEASURES):
+        _protect(cube, base, together, flows.rows, ASYLUM_MEASURES, flows.tree)
+    return cube
+
+
+def _protect(
+    cube: Cube,
+    base: tuple[object, ...],
+    together: tuple[str, ...],
+    rows: Mapping[Key, Sequence[int | None]],
+    columns: Sequence[str],
+    geo_tree: dict[Geo, list[Geo]],
+) -> None:
+    """The family's kept suppression, or a new one, into the cube."""
+    protected = PARTS.get(
+        ("protected", *base, together),
+        lambda: protect(cube, together, rows, columns, geo_tree),
+    )
+    cube.protected.update(dict.fromkeys(together, protected))
