@@ -12,8 +12,12 @@
   figures from the raw visits. Every shown visit figure is compared with pandas'. Targets:
   every view's p95 under 150 ms at 10 million rows, and every view faster than pandas.
 
-The views run on one read-only connection, as a request does after opening the warehouse;
-opening it is measured apart (`connect_ms`).
+The views keep what they computed until the facts change (figures_memo), so a request
+repeated is answered from memory. The timings that the targets judge are of views computed
+afresh: what was kept is forgotten before each timed build, as for the first request after
+a month is ingested. The repeated request is reported beside them (`kept_*`). The views run
+on one read-only connection, as a request does after opening the warehouse; opening it is
+measured apart (`connect_ms`).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import pandas as pd
 from bench.analytics_data import CACHE_DIR, count_rows, generated_warehouse, large_visit_file
 from bench.analytics_pandas import Comparison, compare, compute, read_visits, request_for
 from bench.support import median, percentile_ms, progress, rate
+from samvard.analytics import figures_memo
 from samvard.analytics.assumptions import Assumptions
 from samvard.analytics.contracts import BESOK, ColumnType, ReportKind
 from samvard.analytics.figures import VIEWS, Filters, build
@@ -162,10 +167,14 @@ def filter_states(connection: duckdb.DuckDBPyConnection) -> list[State]:
     ]  # fmt: skip
 
 
-def timed(call: Callable[[], Any], rounds: int) -> tuple[list[float], Any]:
-    """Seconds of each call, and the last call's result."""
+def timed(
+    call: Callable[[], Any], rounds: int, before: Callable[[], None] | None = None
+) -> tuple[list[float], Any]:
+    """Seconds of each call (`before` runs untimed ahead of each), and the last result."""
     seconds, result = [], None
     for _ in range(rounds):
+        if before is not None:
+            before()
         started = time.perf_counter()
         result = call()
         seconds.append(time.perf_counter() - started)
@@ -212,7 +221,12 @@ def measure_views(
     pandas_rounds: int,
     comparison: Comparison,
 ) -> list[dict[str, Any]]:
-    """Each view in each state: `rounds` timed builds after a warm-up, and pandas."""
+    """Each view in each state: computed afresh, kept, and pandas; `rounds` times each.
+
+    Afresh is with the kept figures forgotten before each build (figures_memo), as the first
+    request after a month is ingested finds it; the targets apply to it. Kept is the same
+    request again, answered from what the first one kept.
+    """
     assumptions = Assumptions()
     measured = []
     for state in filter_states(connection):
@@ -221,19 +235,20 @@ def measure_views(
             def view_call(view: str = view, state: State = state) -> ViewResult:
                 return build(view, connection, state.scope, state.filters, assumptions)
 
-            result = view_call()  # warm-up, and the figures to compare
-            seconds, _ = timed(view_call, rounds)
+            view_call()  # warm-up: DuckDB's and Python's first-use costs
+            seconds, result = timed(view_call, rounds, before=figures_memo.clear)
+            kept, _ = timed(view_call, rounds)
             request = request_for(result, state.scope.region)
             pandas_s, figures = timed(partial(compute, visits, request), pandas_rounds)
             compare(result, figures, comparison)
-            measured.append(_view_entry(view, state, seconds, pandas_s))
+            measured.append(_view_entry(view, state, seconds, pandas_s, kept))
         slowest = max(e["p95_ms"] for e in measured[-len(VIEWS) :])
         progress(f"planning: {len(visits):,} rows, {state.name}: p95 at most {slowest} ms")
     return measured
 
 
 def _view_entry(
-    view: str, state: State, seconds: list[float], pandas_s: list[float]
+    view: str, state: State, seconds: list[float], pandas_s: list[float], kept: list[float]
 ) -> dict[str, Any]:
     view_ms, pandas_ms = 1000 * median(seconds), 1000 * median(pandas_s)
     return {
@@ -242,6 +257,8 @@ def _view_entry(
         "median_ms": round(view_ms, 2), "p95_ms": percentile_ms(seconds, 95),
         "max_ms": round(1000 * max(seconds), 2), "pandas_median_ms": round(pandas_ms, 2),
         "pandas_to_view_ratio": round(pandas_ms / max(view_ms, 1e-6), 1),
+        "kept_median_ms": round(1000 * median(kept), 3),
+        "kept_p95_ms": percentile_ms(kept, 95),
     }  # fmt: skip
 
 
@@ -308,11 +325,13 @@ def summary_lines(section: dict[str, Any]) -> list[str]:
     for size in section["sizes"]:
         views, slowest, same = size["views"], size["slowest"], size["comparison"]
         lines.append(
-            f"  planning/views at {size['visit_rows']:,} rows: slowest p95 {slowest['p95_ms']} ms "
+            f"  planning/views at {size['visit_rows']:,} rows, computed afresh: slowest p95 "
+            f"{slowest['p95_ms']} ms "
             f"({slowest['view']}, {slowest['state']}), medians "
             f"{min(e['median_ms'] for e in views)}–{max(e['median_ms'] for e in views)} ms, "
-            f"pandas ×{min(e['pandas_to_view_ratio'] for e in views)}–"
-            f"{max(e['pandas_to_view_ratio'] for e in views)} slower; "
+            f"pandas takes ×{min(e['pandas_to_view_ratio'] for e in views)}–"
+            f"{max(e['pandas_to_view_ratio'] for e in views)} the view's time, kept views "
+            f"≤ {max(e['kept_p95_ms'] for e in views)} ms p95; "
             f"{same['cells_compared']} shown cells checked against pandas, "
             f"{same['mismatches']} differ"
         )

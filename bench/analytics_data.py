@@ -3,9 +3,10 @@
 A warehouse is built the way a region's and Migrationsverket's reports reach it: the
 generator writes every monthly file, and each file is ingested, one after another, through
 `samvard.analytics.ingest`. At 10 million visit rows that takes a while, so a finished
-warehouse is kept under bench/.cache, keyed by everything that decides its content (rows,
-months, seed, last month, rule version and the fact tables' columns); a later run reuses it.
-A directory without its `complete.json` was interrupted and is built again.
+warehouse is kept under bench/.cache, keyed by what decides its content (rows, months, seed,
+last month, rule version, and the warehouse's tables and columns); a later run reuses it.
+A directory without its `complete.json` was interrupted and is built again. After a change
+to the generator, remove bench/.cache to measure on the new data.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from bench.support import progress
-from samvard.analytics import facts
+from samvard.analytics import store
 from samvard.analytics.generate import generate, report_kind
 from samvard.analytics.ingest import ingest
 from samvard.analytics.rules import RULE_VERSION
@@ -57,9 +60,13 @@ class BuiltWarehouse:
 
 
 def _schema_tag() -> str:
-    """A short fingerprint of the fact tables' columns: a changed schema is a new warehouse."""
-    text = ",".join((*facts.DIMENSIONS, *facts.MEASURES))
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
+    """A short fingerprint of the warehouse's tables and columns: a new schema, a new build."""
+    with duckdb.connect() as connection:
+        store.ensure_schema(connection)
+        columns = connection.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY ALL"
+        ).fetchall()
+    return hashlib.sha256(repr(columns).encode()).hexdigest()[:8]
 
 
 def warehouse_key(rows: int, months: int, seed: int = SEED) -> str:
