@@ -24,7 +24,14 @@ from samvard.analytics import reading
 from samvard.analytics.contracts import CONTRACTS, SUPPRESSED, ColumnType, ReportKind
 from samvard.analytics.reading import STAGING, ReadError, Source
 from samvard.analytics.store import Receipt, Warehouse, connect, watch
-from samvard.analytics.validation import Collector, Month, Problem, check_header, validate
+from samvard.analytics.validation import (
+    Collector,
+    Month,
+    Problem,
+    check_header,
+    clean_month,
+    validate,
+)
 
 # Progress: what is being done (Swedish, for the user) and how far the whole ingest has come.
 Progress = Callable[[str, float], None]
@@ -188,27 +195,32 @@ def _checked(
 ) -> Month | None:
     """Stage and validate the file; what it is about, with its problems in ``collector``.
 
-    A CSV file goes straight to DuckDB's reader. Its bytes are only examined here when the
-    file has problems: one that is not UTF-8 is reported as such alone, and one with blank
-    lines is numbered again, so that the report's row numbers are the spreadsheet's.
+    The file is first staged in any order, the fastest, and its problems only counted. A
+    file without any is done. A file with problems is staged again in order and each
+    problem listed with its row number. A CSV file's bytes are only examined then: one
+    that is not UTF-8 is reported as such alone, and one with blank lines (which DuckDB's
+    reader skips) is numbered here, so that the row numbers are the spreadsheet's.
     """
     try:
         source = _staged(connection, kind, path, workdir, steps, collector)
         if source is None:
             return None
         with steps.watching("validate", connection):
-            month = validate(connection, kind, source.header, collector, own_region=allowed_region)
-        if not collector.total or source.numbered:
+            month = clean_month(connection, kind, source.header, own_region=allowed_region)
+        if month is not None and not collector.total:
             return month
-        found = reading.faults(path)
-        if found.not_utf8_line is not None:
-            raise ReadError(reading.NOT_UTF8, found.not_utf8_line)
-        if not found.blank_lines:
-            return month
-        collector.clear()
-        numbered = workdir / "numbered.csv"
-        source, malformed = reading.renumber(path, source.delimiter, source.header, numbered)
-        _stage(connection, source, malformed, steps, collector)
+        if not source.numbered:
+            found = reading.faults(path)
+            if found.not_utf8_line is not None:
+                raise ReadError(reading.NOT_UTF8, found.not_utf8_line)
+            if found.blank_lines:
+                numbered = workdir / "numbered.csv"
+                source, malformed = reading.renumber(
+                    path, source.delimiter, source.header, numbered
+                )
+                _stage(connection, source, malformed, steps, collector)
+            else:
+                _stage(connection, source, [], steps, collector, ordered=True)
         with steps.watching("validate", connection):
             return validate(connection, kind, source.header, collector, own_region=allowed_region)
     except ReadError as exc:
@@ -225,7 +237,8 @@ def _staged(
     steps: _Steps,
     collector: Collector,
 ) -> Source | None:
-    """Load the file into the staging view; None (with problems collected) if it cannot be."""
+    """Load the file into the staging view, in any order; None (with problems collected) if
+    it cannot be."""
     numbered = workdir / "numbered.csv"
     steps.report("read")
     if reading.is_xlsx(path):
@@ -257,9 +270,11 @@ def _stage(
     malformed: list[reading.Malformed],
     steps: _Steps,
     collector: Collector,
+    *,
+    ordered: bool = False,
 ) -> None:
     with steps.watching("read", connection):
-        reading.stage(connection, source)
+        reading.stage(connection, source, ordered=ordered)
     for bad in malformed:
         collector.add(Problem(bad.row, "", "", bad.message_sv, "width"))
 

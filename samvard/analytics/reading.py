@@ -197,12 +197,16 @@ def free_text(name: str) -> bool:
     return _TYPES.get(name) in _FREE_TEXT or name not in _TYPES
 
 
-def stage(connection: duckdb.DuckDBPyConnection, source: Source) -> None:
+def stage(connection: duckdb.DuckDBPyConnection, source: Source, *, ordered: bool = True) -> None:
     """Load ``source`` into the staging view (text columns with the row number).
 
     Free text is trimmed as it is loaded. Every other column holds few distinct values:
     validation looks at each of them anyway and trims a column only if one of them is
     padded (`trim`), which spares trimming millions of values that never are.
+
+    Without ``ordered``, DuckDB may load the rows in any order, which is much faster; a
+    file without its own row-number column then has no row numbers (the view has no
+    `_row`), enough to tell whether it has any problem, not where.
     Raises duckdb.Error when DuckDB's reader refuses the file; the caller then renumbers it.
     """
     columns = ([ROW] if source.numbered else []) + list(source.header)
@@ -211,15 +215,21 @@ def stage(connection: duckdb.DuckDBPyConnection, source: Source) -> None:
         f'trim("{name}") AS "{name}"' if free_text(name) else f'"{name}"' for name in source.header
     )
     number = f"CAST({ROW} AS BIGINT) AS {ROW}, " if source.numbered else ""
-    # \x01 never occurs in a report: empty fields stay "" instead of becoming NULL. The table
-    # keeps the file's order, so without a row-number column its rowid gives the row number.
-    connection.execute(
-        f"CREATE OR REPLACE TABLE staging AS SELECT {number}{values} "
-        f"FROM read_csv({_literal(source.csv_path)}, header = false, skip = 1, "
-        f"delim = {_literal(source.delimiter)}, quote = '\"', escape = '\"', "
-        f"auto_detect = false, strict_mode = true, nullstr = '\x01', columns = {spec})"
-    )
-    row = "" if source.numbered else f"rowid + 2 AS {ROW}, "
+    was = connection.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
+    connection.execute(f"SET preserve_insertion_order = {str(ordered).lower()}")
+    try:
+        # \x01 never occurs in a report: empty fields stay "" instead of becoming NULL. In
+        # order, the table keeps the file's order: without a row-number column, its rowid
+        # gives the row number.
+        connection.execute(
+            f"CREATE OR REPLACE TABLE staging AS SELECT {number}{values} "
+            f"FROM read_csv({_literal(source.csv_path)}, header = false, skip = 1, "
+            f"delim = {_literal(source.delimiter)}, quote = '\"', escape = '\"', "
+            f"auto_detect = false, strict_mode = true, nullstr = '\x01', columns = {spec})"
+        )
+    finally:
+        connection.execute(f"SET preserve_insertion_order = {bool(was and was[0])}")
+    row = "" if source.numbered or not ordered else f"rowid + 2 AS {ROW}, "
     # Qualified, so that the view still finds its table while another database is the default.
     home = connection.execute("SELECT current_database()").fetchone()
     assert home is not None

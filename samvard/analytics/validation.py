@@ -285,19 +285,26 @@ def _ok_sql(kind: ReportKind, name: str) -> str:
 
 
 def _file_value(
-    connection: duckdb.DuckDBPyConnection, kind: ReportKind, name: str, group: int
+    connection: duckdb.DuckDBPyConnection,
+    kind: ReportKind,
+    name: str,
+    group: int,
+    numbered: bool,
 ) -> str | None:
-    """The value most rows have (the first such row on a tie), among acceptable ones."""
+    """The value most rows have (the first such row on a tie), among acceptable ones.
+
+    A tie means a mixed file, refused whatever the choice; without row numbers (``numbered``
+    False) the smallest value is taken, and the file is checked again with them.
+    """
     ok = _ok_sql(kind, name)
     found = connection.execute(
         f'SELECT "{name}", sum(n) AS rows FROM {VALUES} WHERE grp = {group} AND {ok} '
-        f'GROUP BY "{name}" ORDER BY rows DESC LIMIT 2'
+        f'GROUP BY "{name}" ORDER BY rows DESC, "{name}" LIMIT 2'
     ).fetchall()
     if not found:
         return None
-    if len(found) == 1 or found[0][1] > found[1][1]:
+    if len(found) == 1 or found[0][1] > found[1][1] or not numbered:
         return str(found[0][0])
-    # A tie (the file is refused anyway): the value of the first row, as the rows will say.
     first = connection.execute(
         f'SELECT "{name}" FROM {STAGING} WHERE {ok} '
         f'GROUP BY "{name}" ORDER BY count(*) DESC, min({ROW}) LIMIT 1'
@@ -408,15 +415,36 @@ def _padded(connection: duckdb.DuckDBPyConnection, groups: list[tuple[str, ...]]
     return [name for name, padded in zip(names, found, strict=True) if padded]
 
 
-def validate(
+@dataclass(frozen=True)
+class _Survey:
+    """What the counts say about a staged file, before any row is listed."""
+
+    month: Month
+    checks: list[_Check]
+    counts: dict[_Check, int]
+    distinct_keys: int
+    person_numbers: list[str]  # pseudonyms that look like personnummer
+
+    @property
+    def clean(self) -> bool:
+        """Whether the file has rows and not a single problem."""
+        rows = self.month.rows
+        return bool(
+            rows
+            and self.distinct_keys == rows
+            and not self.person_numbers
+            and not any(self.counts.values())
+        )
+
+
+def _survey(
     connection: duckdb.DuckDBPyConnection,
     kind: ReportKind,
     header: tuple[str, ...],
-    collector: Collector,
-    *,
-    own_region: str | None = None,
-) -> Month:
-    """Check every staged row; problems go to ``collector``. ``own_region`` limits the region."""
+    own_region: str | None,
+    numbered: bool,
+) -> _Survey:
+    """Count every kind of problem of the staged rows (``numbered``: in the file's order)."""
     _code_tables(connection)
     # The mixed-file checks read only the period and the region; every other check is known
     # before the file's own period and region are.
@@ -428,12 +456,11 @@ def validate(
     if padded:  # rare: then the staged values are trimmed, and counted again
         trim(connection, padded)
         _count_values(connection, groups)
-    period = _file_value(connection, kind, "period", _group_of(groups, ("period",)))
+    period = _file_value(connection, kind, "period", _group_of(groups, ("period",)), numbered)
     region = None
     if kind is ReportKind.BESOK:
-        region = own_region or _file_value(
-            connection, kind, "region", _group_of(groups, ("region",))
-        )
+        group = _group_of(groups, ("region",))
+        region = own_region or _file_value(connection, kind, "region", group, numbered)
     checks = (
         _value_checks(kind)
         + _row_checks(kind, period, region, own_region is not None)
@@ -441,20 +468,55 @@ def validate(
     )
     counts = _count_per_value(connection, groups, checks)
     rows, distinct, candidates, per_row = _count_per_row(connection, kind, checks)
-    if rows == 0:
-        collector.add(Problem(0, "", "", "Filen innehåller inga rader.", "empty"))
-        return Month(region, period, 0)
     counts.update(per_row)
-    for check in checks:
-        if counts[check]:
+    # Only pseudonyms of 10 or 12 digits (the candidates) get the date test, in Python.
+    matched = [value for value in candidates if looks_like_person_number(value)]
+    return _Survey(Month(region, period, rows), checks, counts, distinct, matched)
+
+
+def clean_month(
+    connection: duckdb.DuckDBPyConnection,
+    kind: ReportKind,
+    header: tuple[str, ...],
+    *,
+    own_region: str | None = None,
+) -> Month | None:
+    """The month of a staged file that has no problem at all, else None.
+
+    Only counts: the rows may have been staged in any order. A file with problems is then
+    staged in order and given to `validate`, which lists them.
+    """
+    survey = _survey(connection, kind, header, own_region, numbered=False)
+    return survey.month if survey.clean else None
+
+
+def validate(
+    connection: duckdb.DuckDBPyConnection,
+    kind: ReportKind,
+    header: tuple[str, ...],
+    collector: Collector,
+    *,
+    own_region: str | None = None,
+) -> Month:
+    """Check every staged row; problems go to ``collector``. ``own_region`` limits the region.
+
+    The rows must be staged in the file's order, with their row numbers.
+    """
+    survey = _survey(connection, kind, header, own_region, numbered=True)
+    month = survey.month
+    if month.rows == 0:
+        collector.add(Problem(0, "", "", "Filen innehåller inga rader.", "empty"))
+        return month
+    for check in survey.checks:
+        if survey.counts[check]:
             collector.add_counted(
-                check.column, check.rule, counts[check], _listed(connection, check)
+                check.column, check.rule, survey.counts[check], _listed(connection, check)
             )
-    if distinct != rows:
+    if survey.distinct_keys != month.rows:
         _list_duplicates(connection, kind, collector)
-    if candidates:
-        _check_pseudonyms(connection, collector, candidates)
-    return Month(region, period, rows)
+    if survey.person_numbers:
+        _list_person_numbers(connection, collector, survey.person_numbers)
+    return month
 
 
 def _count_per_value(
@@ -538,13 +600,9 @@ def _list_duplicates(
     collector.add_counted(column, "duplicate", found[0][3], listed)
 
 
-def _check_pseudonyms(
-    connection: duckdb.DuckDBPyConnection, collector: Collector, candidates: list[str]
+def _list_person_numbers(
+    connection: duckdb.DuckDBPyConnection, collector: Collector, matched: list[str]
 ) -> None:
-    # Only pseudonyms of 10 or 12 digits (the candidates) get the date test, in Python.
-    matched = [value for value in candidates if looks_like_person_number(value)]
-    if not matched:
-        return
     connection.execute(
         "CREATE OR REPLACE TEMP TABLE person_numbers AS SELECT unnest(?::VARCHAR[]) AS value",
         [matched],

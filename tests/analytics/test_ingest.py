@@ -193,6 +193,24 @@ def test_blank_lines_are_skipped_and_counted_in_the_row_numbers_of_problems(
     assert (problem.row, problem.column, problem.rule) == (6, "alder", "invalid")
 
 
+def test_problems_deep_in_a_large_file_are_reported_at_their_spreadsheet_rows(
+    tmp_path: Path, warehouse: Warehouse
+) -> None:
+    # A valid file is staged in any order, which DuckDB does in parallel for large files; a
+    # file with problems is staged again in order, for its row numbers.
+    path = bulk_visits(tmp_path / "big.csv", 300_000)
+    lines = path.read_bytes().split(b"\n")
+    for row in (3, 250_001):
+        lines[row - 1] = lines[row - 1].replace(b",2025-03,", b",2025-3,", 1)
+    path.write_bytes(b"\n".join(lines))
+    result = rejected(ingest(warehouse, ReportKind.BESOK, path))
+    assert [(p.row, p.column, p.value) for p in result.problems] == [
+        (3, "period", "2025-3"),
+        (250_001, "period", "2025-3"),
+    ]
+    assert snapshot(warehouse) == ()
+
+
 def test_an_excel_export_with_empty_trailing_columns_is_accepted(
     tmp_path: Path, warehouse: Warehouse
 ) -> None:

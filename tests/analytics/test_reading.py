@@ -111,6 +111,30 @@ def test_the_fast_path_numbers_rows_as_a_spreadsheet_and_trims_values(tmp_path: 
     assert rows == [(2, "x", "y;1"), (3, "multi\nline", "")]
 
 
+def test_rows_staged_in_any_order_have_no_row_numbers_unless_the_file_has_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
+    connection = duckdb.connect()
+    stage(connection, Source(path, ",", ("a", "b"), numbered=False), ordered=False)
+    assert connection.execute("SELECT * FROM staged ORDER BY a").fetchall() == [
+        ("1", "2"),
+        ("3", "4"),
+    ]
+    with pytest.raises(duckdb.BinderException):
+        connection.execute("SELECT _row FROM staged")
+    source, _ = renumber(path, ",", ("a", "b"), tmp_path / "n.csv")
+    stage(connection, source, ordered=False)
+    assert connection.execute("SELECT * FROM staged ORDER BY _row").fetchall() == [
+        (2, "1", "2"),
+        (3, "3", "4"),
+    ]
+    assert connection.execute("SELECT current_setting('preserve_insertion_order')").fetchone() == (
+        True,
+    )
+
+
 def test_renumbering_skips_blank_rows_and_reports_rows_of_the_wrong_width(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("a,b\n1,2\n\n,\n3\n4,5,6\n7,8\n", encoding="utf-8")
