@@ -296,36 +296,56 @@ def _determined(rows: Iterable[_Row]) -> dict[int, tuple[int, ...]]:
     unit vector as a combination of rows, each row's coefficient is read off its own pivot.
     `holding` indexes which pivot rows hold each non-pivot cell, so a new pivot is cleared from
     exactly those rows.
+
+    Most components have no determined cell, so each is first reduced without the record of
+    groups and shortest equations first (`_any_determined`), which fills in far less; only a
+    component with a determined cell is reduced again in the given order with the record.
+    """
+    rows = list(rows)
+    if not _any_determined(rows):
+        return {}
+    determined: dict[int, tuple[int, ...]] = {}
+    for col, row in _reduce(rows).items():
+        if all(c < 0 or c == col for c in row):
+            determined[col] = tuple(sorted(-1 - c for c in row if c < 0))
+    return determined
+
+
+def _any_determined(rows: Sequence[_Row]) -> bool:
+    """Whether any cell is determined: the same reduction over the cells alone, in an order
+    that keeps the rows short. Which cells are determined does not depend on the order."""
+    bare = [{c: v for c, v in row.items() if c >= 0} for row in rows]
+    return any(len(row) == 1 for row in _reduce(sorted(bare, key=len)).values())
+
+
+def _reduce(rows: Iterable[_Row]) -> dict[int, _Row]:
+    """The fully reduced rows by pivot cell, each row's pivot its lowest cell when it is taken.
+
+    Rows that reduce to no cell are implied by those already taken and are dropped.
     """
     pivots: dict[int, _Row] = {}
-    holding: dict[int, set[int]] = {}
+    holding: dict[int, set[int]] = {}  # may still name rows that lost the cell since
     for equation in rows:
         row = equation
         for col in [c for c in row if c in pivots]:
             row = _eliminate(row, pivots[col], col)
         cols = [c for c in row if c >= 0]
         if not cols:
-            continue  # implied by the equations already taken
+            continue
         col = min(cols)
         for other in holding.pop(col, ()):
             before = pivots[other]
-            after = _eliminate(before, row, col)
-            pivots[other] = after
-            for c in before:
-                if c >= 0 and c not in (other, col) and c not in after:
-                    holding[c].discard(other)
-            for c in after:
-                if c >= 0 and c != other and c not in before:
-                    holding.setdefault(c, set()).add(other)
+            if col in before:
+                after = _eliminate(before, row, col)
+                pivots[other] = after
+                for c in after.keys() - before.keys():
+                    if c >= 0:
+                        holding.setdefault(c, set()).add(other)
         pivots[col] = row
         for c in cols:
             if c != col:
                 holding.setdefault(c, set()).add(col)
-    determined: dict[int, tuple[int, ...]] = {}
-    for col, row in pivots.items():
-        if all(c < 0 or c == col for c in row):
-            determined[col] = tuple(sorted(-1 - c for c in row if c < 0))
-    return determined
+    return pivots
 
 
 def _eliminate(row: _Row, pivot: _Row, col: int) -> _Row:
