@@ -23,6 +23,7 @@ measured apart (`connect_ms`).
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -278,6 +279,7 @@ def run(
     cache_dir: Path = CACHE_DIR,
 ) -> dict[str, Any]:
     """The planning section of the report, with its targets."""
+    load_at_start = _load()
     cache_dir.mkdir(parents=True, exist_ok=True)
     ingestion = run_ingestion(
         directory, rows=ingest_rows, rounds=ingest_rounds, cache_dir=cache_dir
@@ -290,7 +292,14 @@ def run(
     return {
         "ingestion": ingestion, "sizes": sizes, "target_view_ms": VIEW_TARGET_MS,
         "target_rows": TARGET_ROWS, "targets": targets(ingestion, sizes),
+        # Timings on two cores: how busy the machine was says how far to trust them.
+        "load_average": {"start": load_at_start, "end": _load()},
     }  # fmt: skip
+
+
+def _load() -> list[float]:
+    """The 1, 5 and 15 minute load averages."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def targets(ingestion: dict[str, Any], sizes: list[dict[str, Any]]) -> dict[str, bool | None]:
@@ -335,6 +344,8 @@ def summary_lines(section: dict[str, Any]) -> list[str]:
             f"{same['cells_compared']} shown cells checked against pandas, "
             f"{same['mismatches']} differ"
         )
+    load = section["load_average"]
+    lines.append(f"  planning: load average {load['start'][0]} at start, {load['end'][0]} at end")
     for key, met in section["targets"].items():
         word = "not measured" if met is None else ("met" if met else "MISSED")
         lines.append(f"  target {key}: {word}")

@@ -98,6 +98,7 @@ def test_targets_follow_from_the_numbers(section: dict[str, Any]) -> None:
     lines = analytics_bench.summary_lines(section)
     assert lines[0].startswith("  planning/ingest:")
     assert any("not measured" in line for line in lines)
+    assert len(section["load_average"]["start"]) == len(section["load_average"]["end"]) == 3
 
 
 @slow
