@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
+from operator import itemgetter
 from typing import Any, TypeVar, cast
 
 from samvard.analytics.results import Cell, CellStatus
@@ -214,16 +215,19 @@ def _equations(
     size = len(counts)
     for t, parts in groups:
         members = tuple(sorted(parts))
+        key = (t, members)
+        if key in found:
+            continue  # the same group again: already checked
         if not members or t in members or len(set(members)) != len(members):
             raise ValueError(f"group of {label(t)!r} needs distinct parts other than the total")
         if t < 0 or members[0] < 0 or t >= size or members[-1] >= size:
             raise ValueError(f"group of cell {t} names a cell without a value")
         total = counts[t]
         if total is not None:
-            known = [counts[m] for m in members]
-            if None not in known and total != sum(cast("list[int]", known)):
+            known = itemgetter(*members)(counts) if len(members) > 1 else (counts[members[0]],)
+            if None not in known and total != sum(known):
                 raise ValueError(f"total of {label(t)!r} is not the sum of its parts")
-        found.add((t, members))
+        found.add(key)
     return sorted(found)
 
 

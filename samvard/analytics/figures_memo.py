@@ -55,13 +55,16 @@ def read_stamp(connection: duckdb.DuckDBPyConnection | None) -> Stamp | None:
         row = connection.execute(
             "SELECT (SELECT path FROM duckdb_databases() "
             "        WHERE database_name = current_database()), "
-            "max(refreshed_at)::VARCHAR, max(rule_version) FROM fact_meta"
+            "(SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "        AND schema_name = current_schema() AND table_name = $rollup), "
+            "max(refreshed_at)::VARCHAR, max(rule_version) FROM fact_meta",
+            {"rollup": facts_rollup.TABLE},
         ).fetchone()
     except MISSING_TABLE:
         return None
     assert row is not None  # an aggregate always gives one row
     database: Hashable = row[0] if row[0] else ("memory", id(connection))
-    return Stamp(database, row[1], row[2], facts_rollup.exists(connection))
+    return Stamp(database, row[2], row[3], bool(row[1]))
 
 
 class Memo:

@@ -127,9 +127,12 @@ def _identity_groups(layout: Layout, measures: Sequence[str]) -> list[Equation]:
         if total not in measures:
             continue
         common = [s for s in layout.slices[total] if all(s in layout.slice_no[p] for p in parts)]
+        # Each measure's cell of a place and slice: its start, the place's row, the slice.
+        columns = [
+            (layout.start[m], len(layout.slices[m]), [layout.slice_no[m][s] for s in common])
+            for m in (total, *parts)
+        ]
         for place in range(len(layout.places)):
-            groups += [
-                (layout.at(total, place, s), [layout.at(p, place, s) for p in parts])
-                for s in common
-            ]
+            cells = [[first + place * width + i for i in at] for first, width, at in columns]
+            groups += [(cell, [part[j] for part in cells[1:]]) for j, cell in enumerate(cells[0])]
     return groups

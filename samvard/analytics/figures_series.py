@@ -60,13 +60,19 @@ class Reported:
         return frozenset.intersection(*self.visits.values())
 
 
-def read_reported(connection: duckdb.DuckDBPyConnection | None, scope: Scope) -> Reported:
-    """The months reported in the scope (empty while there are no fact tables yet)."""
+def read_reported(
+    connection: duckdb.DuckDBPyConnection | None,
+    scope: Scope,
+    visit_table: str = "fact_besok",
+) -> Reported:
+    """The months reported in the scope (empty while there are no fact tables yet).
+
+    `visit_table` may be the roll-up without clinics (facts_rollup.TABLE): the same months."""
     if connection is None:
         return Reported()
     region = "WHERE region = $region" if scope.region is not None else ""
     sql = f"""
-SELECT 'b', region, period FROM fact_besok {region} GROUP BY region, period
+SELECT 'b', region, period FROM {visit_table} {region} GROUP BY region, period
 UNION ALL SELECT 'a', NULL, period FROM fact_asyl GROUP BY period
 UNION ALL SELECT 'v', NULL, max(rule_version) FROM fact_meta"""
     params = {"region": scope.region} if scope.region is not None else {}

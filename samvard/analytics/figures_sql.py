@@ -27,7 +27,7 @@ from samvard.analytics.figures_cube import (
     COUNTRY,
     MONTH,
     NEEDS,
-    VISIT_MEASURES,
+    SPLITS,
     Geo,
     Key,
     Split,
@@ -99,16 +99,21 @@ def _grouped(bits: int, names: Sequence[str]) -> set[str]:
 
 
 def visit_counts(
-    connection: duckdb.DuckDBPyConnection, scope: Scope, filter_: Where, table: str
+    connection: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    filter_: Where,
+    table: str,
+    measures: Sequence[str],
 ) -> tuple[dict[Key, tuple[int, ...]], dict[Geo, str]]:
-    """Sums of every visit measure (VISIT_MEASURES order) per place and slice, and the
-    clinics' names: one query, whichever measures a view shows, so every view of the filter
-    state reuses it."""
-    split_columns = ["aldersband", "period"]
+    """Sums of the visit measures (in the order given) per place and slice, and the clinics'
+    names: one query, split by month and by age band only as far as the measures are."""
+    split_columns = sorted(
+        {{MONTH: "period", BAND: "aldersband"}[split] for m in measures for split in SPLITS[m]}
+    )
     geo_columns, sets = _grouping_sets(scope, split_columns)
     names = [*geo_columns, *split_columns]
     name = "max(vardenhet_namn)" if scope.clinics else "NULL"
-    sums = ", ".join(f"coalesce(sum({m}), 0)::BIGINT" for m in VISIT_MEASURES)
+    sums = ", ".join(f"coalesce(sum({m}), 0)::BIGINT" for m in measures)
     sql = (
         f"SELECT GROUPING({', '.join(names)}), {', '.join(names)}, {name}, {sums} "
         f"FROM {table} WHERE {filter_.sql} GROUP BY {sets}"
@@ -231,3 +236,11 @@ def asylum_counts(
         needs["examination"][key] = Interval(float(he_low), float(he_high))
         needs["mental_health"][key] = Interval(float(mh_low), float(mh_high))
     return found, needs
+
+
+def asylum_places(connection: duckdb.DuckDBPyConnection, filter_: Where) -> list[Geo]:
+    """The municipalities with asylum-flow rows for the filter state."""
+    rows = connection.execute(
+        f"SELECT DISTINCT kommun FROM fact_asyl WHERE {filter_.sql}", filter_.params
+    ).fetchall()
+    return [("K", kommun) for (kommun,) in rows]

@@ -26,6 +26,7 @@ from samvard.analytics.assumptions import Assumptions
 from samvard.analytics.figures_cube import (
     ASYLUM_MEASURES,
     COUNTRY,
+    NEEDS,
     VISIT_MEASURES,
     Cube,
     Geo,
@@ -36,7 +37,7 @@ from samvard.analytics.figures_cube import (
 )
 from samvard.analytics.figures_memo import PARTS, Later, Stamp
 from samvard.analytics.figures_protect import family, protect
-from samvard.analytics.figures_sql import asylum_counts, visit_counts, where
+from samvard.analytics.figures_sql import asylum_counts, asylum_places, visit_counts, where
 from samvard.analytics.need import Interval
 from samvard.analytics.scope import Scope
 
@@ -47,7 +48,8 @@ State = tuple[Period, str | None, str | None]  # period, age group, sex
 class Visits:
     """The visit aggregates of a filter state, and its geography."""
 
-    rows: dict[Key, tuple[int, ...]]  # VISIT_MEASURES in order
+    columns: tuple[str, ...]  # the measures, in the order of each row's values
+    rows: dict[Key, tuple[int, ...]]
     clinics: dict[Geo, str]
     tree: dict[Geo, list[Geo]]
 
@@ -66,18 +68,26 @@ def _root(scope: Scope) -> Geo:
 
 
 def visit_part(
-    connection: duckdb.DuckDBPyConnection, stamp: Stamp, scope: Scope, state: State
+    connection: duckdb.DuckDBPyConnection,
+    stamp: Stamp,
+    scope: Scope,
+    state: State,
+    measures: Sequence[str],
 ) -> Visits:
-    """The visit aggregates of the filter state, kept or read now."""
+    """The visit aggregates of the filter state for the measures (with the measures they add
+    up with), kept or read now. Only the sums and splits a view needs are read: that is most
+    of a national query's time."""
     period, age, sex = state
+    columns = tuple(m for m in dict.fromkeys(m for a in measures for m in family(a)))
+    columns = tuple(m for m in columns if m in VISIT_MEASURES)
 
     def read() -> Visits:
         filter_ = where(scope, period.first, period.last, age, sex)
         table = facts_rollup.TABLE if scope.national and stamp.rollup else "fact_besok"
-        rows, clinics = visit_counts(connection, scope, filter_, table)
-        return Visits(rows, clinics, tree(_root(scope), {geo for geo, _ in rows}))
+        rows, clinics = visit_counts(connection, scope, filter_, table, columns or ("besok",))
+        return Visits(columns, rows, clinics, tree(_root(scope), {geo for geo, _ in rows}))
 
-    return PARTS.get(("visits", stamp, scope, state), read)
+    return PARTS.get(("visits", stamp, scope, state, columns), read)
 
 
 def asylum_part(
@@ -86,15 +96,27 @@ def asylum_part(
     scope: Scope,
     state: State,
     assumptions: Assumptions,
+    *,
+    counts: bool = True,
 ) -> Later[Asylum]:
-    """The asylum-flow aggregates of the filter state, kept or read in the background."""
+    """The asylum-flow aggregates of the filter state, kept or read in the background.
+
+    Without `counts` only the places with asylum-flow rows are read (a view without asylum
+    figures still lists them, with zero visits).
+    """
     period, age, sex = state
+    filter_ = where(scope, period.first, period.last, age, sex)
 
     def read(cursor: duckdb.DuckDBPyConnection) -> Asylum:
-        filter_ = where(scope, period.first, period.last, age, sex)
         rows, needs = asylum_counts(cursor, scope, filter_, assumptions)
         return Asylum(rows, needs, tree(_root(scope), {geo for geo, _ in rows}))
 
+    def read_places(cursor: duckdb.DuckDBPyConnection) -> Asylum:
+        places = asylum_places(cursor, filter_)
+        return Asylum({}, {kind: {} for kind in NEEDS}, tree(_root(scope), places))
+
+    if not counts:
+        return Later(PARTS, ("asylum places", stamp, scope, state), connection, read_places)
     key = ("asylum", stamp, scope, state, assumptions.model_dump_json())
     return Later(PARTS, key, connection, read)
 
@@ -125,7 +147,7 @@ def build_cube(
     cube = Cube(root, {}, trees, visits.clinics, period, unknown, gaps)
     families = list(dict.fromkeys(family(m) for m in measures))
     for together in (f for f in families if f[0] in VISIT_MEASURES):
-        _protect(cube, base, together, visits.rows, VISIT_MEASURES, visits.tree)
+        _protect(cube, base, together, visits.rows, visits.columns, visits.tree)
     flows = asylum.result()
     trees["asylum"] = flows.tree
     cube.children = tree(root, all_places(visits.tree, root) + all_places(flows.tree, root))

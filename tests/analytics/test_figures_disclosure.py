@@ -431,15 +431,15 @@ def test_each_family_is_protected_as_suppress_would_over_its_keys(
             continue
         at = (Period(tuple(months_between(*span))), filters.aldersgrupp, filters.kon)
         flows = asylum_part(connection, stamp, scope, at, Assumptions())
-        counted = visit_part(connection, stamp, scope, at)
         everything = (*VISIT_MEASURES, *ASYLUM_MEASURES)
+        counted = visit_part(connection, stamp, scope, at, everything)
         reports = (reported.asylum, reported.visits)
         cube = build_cube(stamp, scope, at, everything, counted, flows, reports)
         for protected in {id(p): p for p in cube.protected.values()}.values():
             layout = protected.layout
             measures = tuple(layout.start)
             rows: Mapping[tuple[Place, Slice], Sequence[int | None]] = counted.rows
-            columns: Sequence[str] = VISIT_MEASURES
+            columns: Sequence[str] = counted.columns
             geo_tree = counted.tree
             if measures[0] in ASYLUM_MEASURES:
                 rows, columns, geo_tree = flows.result().rows, ASYLUM_MEASURES, flows.result().tree

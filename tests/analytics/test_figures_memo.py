@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
@@ -10,7 +11,7 @@ import pytest
 from samvard.analytics import facts, facts_rollup, figures_memo
 from samvard.analytics.assumptions import Assumptions
 from samvard.analytics.contracts import ReportKind
-from samvard.analytics.figures import VIEWS, Filters, build
+from samvard.analytics.figures import VIEWS, FilterError, Filters, build
 from samvard.analytics.figures_memo import Later, Memo, read_stamp
 from samvard.analytics.results import ViewResult
 from samvard.analytics.scope import Scope
@@ -124,3 +125,20 @@ def test_a_background_error_reaches_the_request() -> None:
     later.settle()
     kept = Later(Memo(4), "key", connection, lambda cursor: 7)
     assert kept.result() == 7
+
+
+def test_the_cycle_collector_is_as_it_was_after_a_view() -> None:
+    connection = warehouse(_visits())
+    assert gc.isenabled()
+    build("oversikt", connection, NATION, Filters(), Assumptions())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        figures_memo.clear()
+        build("oversikt", connection, NATION, Filters(), Assumptions())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(FilterError):
+        build("oversikt", connection, REGION, Filters(vardenhet="SE-NO-SUCH-CLINIC"), Assumptions())
+    assert gc.isenabled()
