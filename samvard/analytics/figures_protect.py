@@ -22,13 +22,14 @@ from samvard.analytics.disclosure import suppress_indexed
 from samvard.analytics.figures_cube import (
     ALL,
     IDENTITIES,
+    MONTH,
     SPLITS,
     STOCKS,
     Cube,
     Geo,
-    Key,
     Layout,
     Protected,
+    Split,
     all_places,
 )
 
@@ -46,13 +47,13 @@ def family(measure: str) -> tuple[str, ...]:
 def protect(
     cube: Cube,
     measures: Sequence[str],
-    rows: Mapping[Key, Sequence[int | None]],
+    rows: Mapping[Geo, Mapping[Split, Sequence[int | None]]],
     columns: Sequence[str],
     geo_tree: Mapping[Geo, Sequence[Geo]],
 ) -> Protected:
     """Every place and slice of a family of measures, suppressed in one call.
 
-    `rows` holds the aggregates by place and slice, one column per measure named in
+    `rows` holds the aggregates by place, then slice, one column per measure named in
     `columns`; a place or slice without a row counts zero, or is unknown where the source
     did not report a month (Cube.missing).
     """
@@ -72,10 +73,10 @@ def protect(
 def _values(
     cube: Cube,
     measure: str,
-    rows: Mapping[Key, Sequence[int | None]],
+    rows: Mapping[Geo, Mapping[Split, Sequence[int | None]]],
     column: int,
     places: Sequence[Geo],
-    slices: Sequence[tuple[str, ...]],
+    slices: Sequence[Split],
 ) -> list[int | None]:
     """One measure's values, place by place and slice by slice in the layout's order.
 
@@ -83,14 +84,16 @@ def _values(
     total over months or bands of a place with such a month.
     """
     found: list[int | None] = []
+    nothing: Mapping[Split, Sequence[int | None]] = {}
     for geo in places:
         gaps = cube.gaps(measure, geo)
+        own = rows.get(geo, nothing)
         for split in slices:
-            if gaps and (split[0] != "m" or split[1] in gaps):
+            if gaps and (split[0] != MONTH or split[1] in gaps):
                 found.append(None)
-                continue
-            row = rows.get((geo, split))
-            found.append(0 if row is None else row[column])
+            else:
+                row = own.get(split)
+                found.append(0 if row is None else row[column])
     return found
 
 

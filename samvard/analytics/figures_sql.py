@@ -104,7 +104,7 @@ def visit_counts(
     filter_: Where,
     table: str,
     measures: Sequence[str],
-) -> tuple[dict[Key, tuple[int, ...]], dict[Geo, str]]:
+) -> tuple[dict[Geo, dict[Split, tuple[int, ...]]], dict[Geo, str]]:
     """Sums of the visit measures (in the order given) per place and slice, and the clinics'
     names: one query, split by month and by age band only as far as the measures are."""
     split_columns = sorted(
@@ -132,7 +132,7 @@ def visit_counts(
             by = MONTH if "period" in grouped else BAND if "aldersband" in grouped else None
             kinds[bits] = (top, by)
     places: dict[tuple[str, ...], Geo] = {}  # one tuple per place, shared by its keys
-    found: dict[Key, tuple[int, ...]] = {}
+    found: dict[Geo, dict[Split, tuple[int, ...]]] = {}
     clinics: dict[Geo, str] = {}
     for row in rows:
         level, split = kinds[row[0]]
@@ -154,7 +154,7 @@ def visit_counts(
             part = (MONTH, row[at["period"]])
         else:
             part = (BAND, row[at["aldersband"]])
-        found[(geo, part)] = row[first:]
+        found.setdefault(geo, {})[part] = row[first:]
     return found, clinics
 
 
@@ -207,7 +207,7 @@ def asylum_counts(
     scope: Scope,
     filter_: Where,
     assumptions: Assumptions,
-) -> tuple[dict[Key, tuple[int | None, ...]], dict[str, dict[Key, Interval]]]:
+) -> tuple[dict[Geo, dict[Split, tuple[int | None, ...]]], dict[str, dict[Key, Interval]]]:
     """Registered and newly registered (ASYLUM_MEASURES order) per place and month, and the
     need from them."""
     prefix, figures = share_sql(assumptions)
@@ -220,7 +220,7 @@ def asylum_counts(
         f"{prefix} SELECT GROUPING(region, kommun, period), region, kommun, period, {figures} "
         f"FROM asyl WHERE {filter_.sql} GROUP BY GROUPING SETS ({sets})"
     )
-    found: dict[Key, tuple[int | None, ...]] = {}
+    found: dict[Geo, dict[Split, tuple[int | None, ...]]] = {}
     needs: dict[str, dict[Key, Interval]] = {kind: {} for kind in NEEDS}
     rows = connection.execute(sql, filter_.params).fetchall()
     kinds = {bits: _grouped(bits, names) for bits in {row[0] for row in rows}}
@@ -229,10 +229,11 @@ def asylum_counts(
         columns = dict(zip(names, row[1:4], strict=True))
         if scope.region is not None and not grouped & {"region", "kommun"}:
             continue
-        key = (_geo(columns, sorted(grouped - {"period"})), _split_of(columns, grouped))
+        geo, split = _geo(columns, sorted(grouped - {"period"})), _split_of(columns, grouped)
+        key = (geo, split)
         inskrivna, nyinskrivna, he_low, he_high, mh_low, mh_high = row[4:]
         counts = {"inskrivna": inskrivna, "nyinskrivna": nyinskrivna}
-        found[key] = tuple(counts[m] for m in ASYLUM_MEASURES)
+        found.setdefault(geo, {})[split] = tuple(counts[m] for m in ASYLUM_MEASURES)
         needs["examination"][key] = Interval(float(he_low), float(he_high))
         needs["mental_health"][key] = Interval(float(mh_low), float(mh_high))
     return found, needs

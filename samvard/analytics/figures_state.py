@@ -32,6 +32,7 @@ from samvard.analytics.figures_cube import (
     Geo,
     Key,
     Period,
+    Split,
     all_places,
     tree,
 )
@@ -49,7 +50,7 @@ class Visits:
     """The visit aggregates of a filter state, and its geography."""
 
     columns: tuple[str, ...]  # the measures, in the order of each row's values
-    rows: dict[Key, tuple[int, ...]]
+    rows: dict[Geo, dict[Split, tuple[int, ...]]]  # by place, then slice
     clinics: dict[Geo, str]
     tree: dict[Geo, list[Geo]]
 
@@ -58,7 +59,7 @@ class Visits:
 class Asylum:
     """The asylum-flow aggregates of a filter state, the need, and its geography."""
 
-    rows: dict[Key, tuple[int | None, ...]]  # ASYLUM_MEASURES in order
+    rows: dict[Geo, dict[Split, tuple[int | None, ...]]]  # ASYLUM_MEASURES in order
     needs: dict[str, dict[Key, Interval]]
     tree: dict[Geo, list[Geo]]
 
@@ -85,7 +86,7 @@ def visit_part(
         filter_ = where(scope, period.first, period.last, age, sex)
         table = facts_rollup.TABLE if scope.national and stamp.rollup else "fact_besok"
         rows, clinics = visit_counts(connection, scope, filter_, table, columns or ("besok",))
-        return Visits(columns, rows, clinics, tree(_root(scope), {geo for geo, _ in rows}))
+        return Visits(columns, rows, clinics, tree(_root(scope), rows))
 
     return PARTS.get(("visits", stamp, scope, state, columns), read)
 
@@ -109,7 +110,7 @@ def asylum_part(
 
     def read(cursor: duckdb.DuckDBPyConnection) -> Asylum:
         rows, needs = asylum_counts(cursor, scope, filter_, assumptions)
-        return Asylum(rows, needs, tree(_root(scope), {geo for geo, _ in rows}))
+        return Asylum(rows, needs, tree(_root(scope), rows))
 
     def read_places(cursor: duckdb.DuckDBPyConnection) -> Asylum:
         places = asylum_places(cursor, filter_)
@@ -161,7 +162,7 @@ def _protect(
     cube: Cube,
     base: tuple[object, ...],
     together: tuple[str, ...],
-    rows: Mapping[Key, Sequence[int | None]],
+    rows: Mapping[Geo, Mapping[Split, Sequence[int | None]]],
     columns: Sequence[str],
     geo_tree: dict[Geo, list[Geo]],
 ) -> None:

@@ -380,7 +380,7 @@ def test_no_hidden_cell_follows_from_the_shown_cells_and_every_identity(
 def _by_keys(
     cube: Cube,
     measures: tuple[str, ...],
-    rows: Mapping[tuple[Place, Slice], Sequence[int | None]],
+    rows: Mapping[Place, Mapping[Slice, Sequence[int | None]]],
     columns: Sequence[str],
     geo_tree: Mapping[Place, Sequence[Place]],
 ) -> tuple[dict[CountKey, int | None], frozenset[CountKey]]:
@@ -393,7 +393,7 @@ def _by_keys(
         for place in places:
             for split in slices if measure in STOCKS else [*slices, ("",)]:
                 known = cube.missing(measure, place, split) is not None
-                row = rows.get((place, split))
+                row = rows.get(place, {}).get(split)
                 values[(measure, place, split)] = (row[column] if row else 0) if known else None
     groups: list[Group[CountKey]] = []
     for measure in measures:
@@ -438,7 +438,7 @@ def test_each_family_is_protected_as_suppress_would_over_its_keys(
         for protected in {id(p): p for p in cube.protected.values()}.values():
             layout = protected.layout
             measures = tuple(layout.start)
-            rows: Mapping[tuple[Place, Slice], Sequence[int | None]] = counted.rows
+            rows: Mapping[Place, Mapping[Slice, Sequence[int | None]]] = counted.rows
             columns: Sequence[str] = counted.columns
             geo_tree = counted.tree
             if measures[0] in ASYLUM_MEASURES:
