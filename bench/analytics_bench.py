@@ -341,7 +341,10 @@ def summary_lines(section: dict[str, Any]) -> list[str]:
             f"pandas takes ×{min(e['pandas_to_view_ratio'] for e in views)}–"
             f"{max(e['pandas_to_view_ratio'] for e in views)} the view's time, kept views "
             f"≤ {max(e['kept_p95_ms'] for e in views)} ms p95; "
-            f"{same['cells_compared']} shown cells checked against pandas, "
+            f"{sum(e['p95_ms'] >= VIEW_TARGET_MS for e in views)} of {len(views)} at or over "
+            f"{VIEW_TARGET_MS:.0f} ms p95, "
+            f"{sum(e['median_ms'] >= e['pandas_median_ms'] for e in views)} not faster than "
+            f"pandas; {same['cells_compared']} shown cells checked against pandas, "
             f"{same['mismatches']} differ"
         )
     load = section["load_average"]
