@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from samvard.analytics.disclosure import MIN_SHOWN
 from samvard.analytics.need import Interval
 from samvard.analytics.results import Cell, CellStatus
 
@@ -165,6 +166,9 @@ class Cube:
     visit_gaps: dict[str, frozenset[str]]  # region -> months of the period it did not report
     protected: dict[str, Protected] = field(default_factory=dict)
     needs: dict[str, dict[Key, Interval]] = field(default_factory=dict)
+    # measure -> the highest count of a place and slice holding a ".." (whose protected value,
+    # in `protected`, is its lowest count); a count absent here is exact.
+    highs: dict[str, dict[Key, int]] = field(default_factory=dict)
 
     def gaps(self, measure: str, geo: Geo) -> frozenset[str]:
         """The months of the period the source did not report for the place."""
@@ -195,10 +199,32 @@ class Cube:
         value = family.values[number]
         if value is None:
             return Cell.unknown()
-        return Cell.suppressed() if number in family.hidden else Cell.shown(value)
+        if number in family.hidden:
+            return Cell.suppressed()
+        if (geo, split) in self.highs.get(measure, {}):
+            return Cell.unknown()  # a ".." in it: only its bounds are known (see `bounds`)
+        return Cell.shown(value)
+
+    def bounds(self, measure: str, geo: Geo, split: Split = ALL) -> tuple[Cell, Cell]:
+        """The lowest and highest a count can be: the count itself where it is exact, the
+        range its ".." cells (1–4 each) allow where it holds some.
+
+        Disclosure control protects the lowest count, so both bounds are hidden with it. A
+        bound of 1–4 is never shown (it cannot occur beside a shown lowest count, which is
+        0 only when exact, or at least 5); a month without a report leaves both unknown.
+        """
+        cell = self.cell(measure, geo, split)
+        if cell.status is not CellStatus.UNKNOWN:
+            return cell, cell
+        high = self.highs.get(measure, {}).get((geo, split))
+        low = self.count(measure, geo, split)
+        if high is None or low is None:
+            return Cell.unknown(), Cell.unknown()
+        return _bound(low), _bound(high)
 
     def count(self, measure: str, geo: Geo, split: Split = ALL) -> int | None:
-        """The count behind a cell: for derived figures and sorting, never for showing."""
+        """The count behind a cell (the lowest, where it holds a ".."): for derived figures
+        and sorting, never for showing."""
         family = self.protected[measure]
         number = family.layout.find(measure, geo, split)
         if number is None:
@@ -220,6 +246,10 @@ class Cube:
         if kind == MONTH:
             return [(MONTH, month) for month in self.period.months]
         return [(BAND, band) for band in AGE_BANDS]
+
+
+def _bound(value: int) -> Cell:
+    return Cell.suppressed() if 0 < value < MIN_SHOWN else Cell.shown(value)
 
 
 def tree(root: Geo, places: Iterable[Geo]) -> dict[Geo, list[Geo]]:

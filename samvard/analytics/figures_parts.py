@@ -7,10 +7,21 @@ forecast) is hidden when a figure it is computed from is hidden.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from samvard.analytics.figures_cube import ALL, BAND, COUNTRY, MONTH, NEEDS, Cube, Geo, Split
+from samvard.analytics.figures_cube import (
+    ALL,
+    ASYLUM_MEASURES,
+    BAND,
+    COUNTRY,
+    MONTH,
+    NEEDS,
+    Cube,
+    Geo,
+    Split,
+)
 from samvard.analytics.figures_filters import municipality_names, region_names
 from samvard.analytics.forecast import Backtest, Forecast, NoForecast, backtest, forecast
 from samvard.analytics.need import Interval, WaitingMonth
@@ -37,7 +48,11 @@ COLUMNS: dict[str, str] = {
     "infektion": "Infektionsvård (besök)",
     "forlossningar": "Förlossningar",
     "nyinskrivna": "Nyinskrivna asylsökande",
+    "nyinskrivna_min": "Nyinskrivna, lägst",
+    "nyinskrivna_max": "Nyinskrivna, högst",
     "inskrivna": "Inskrivna asylsökande vid månadens slut",
+    "inskrivna_min": "Inskrivna, lägst",
+    "inskrivna_max": "Inskrivna, högst",
     "behov_halsoundersokning": "Beräknat behov av hälsoundersökning",
     "behov_halsoundersokning_min": "Behov, lägst",
     "behov_halsoundersokning_max": "Behov, högst",
@@ -58,6 +73,28 @@ COLUMNS: dict[str, str] = {
     "traffsakerhet": "Andel utfall inom intervallet, procent",
 }
 NEED_KEYS = {"examination": "behov_halsoundersokning", "mental_health": "behov_psykisk_halsa"}
+# Counts that may hold a ".." and so come with their bounds, in "<key>_min" and "<key>_max".
+RANGED = ASYLUM_MEASURES
+BOUND_SUFFIXES = ("_min", "_max")
+
+
+def with_bounds(*keys: str) -> tuple[str, ...]:
+    """The keys, each ranged count followed by its lowest and highest."""
+    return tuple(
+        k
+        for key in keys
+        for k in (key, *((key + e for e in BOUND_SUFFIXES) if key in RANGED else ()))
+    )
+
+
+def persons(interval: Interval) -> tuple[float, float, float]:
+    """An estimate of persons as whole persons: the middle rounded (halves up), the lowest
+    rounded down and the highest up, so the range still holds what it held."""
+    return (
+        float(math.floor(interval.point + 0.5)),
+        float(math.floor(interval.low)),
+        float(math.ceil(interval.high)),
+    )
 
 
 def columns(*keys: str) -> tuple[Column, ...]:
@@ -156,11 +193,20 @@ class Frame:
         interval = self.cube.need(kind, place, split)
         if interval is None:
             return Cell.unknown(), Cell.unknown(), Cell.unknown()
-        return (
-            shown(interval.point),
-            shown(interval.low),
-            shown(interval.high),
-        )
+        point, low, high = persons(interval)
+        return shown(int(point)), shown(int(low)), shown(int(high))
+
+    def figure(self, key: str, geo: Geo, split: Split = ALL) -> Cell:
+        """A count, or a bound of a ranged count ("nyinskrivna_min", "inskrivna_max")."""
+        for end in BOUND_SUFFIXES:
+            if key.endswith(end) and key.removesuffix(end) in RANGED:
+                low, high = self.cube.bounds(key.removesuffix(end), geo, split)
+                return low if end == "_min" else high
+        return self.count(key, geo, split)
+
+    def ranged(self, measure: str, geo: Geo, split: Split = ALL) -> list[tuple[str, Cell]]:
+        """A ranged count with its lowest and highest, keyed by column."""
+        return [(key, self.figure(key, geo, split)) for key in with_bounds(measure)]
 
     def last_month(self) -> Split:
         """The period's last month, where stocks (registered asylum seekers) are read."""
@@ -204,8 +250,8 @@ def waiting_rows(
         elif month.waiting is None:
             result[month.period] = (Cell.unknown(),) * 3
         else:
-            w: Interval = month.waiting
-            result[month.period] = (shown(w.point), shown(w.low), shown(w.high))
+            point, low, high = persons(month.waiting)
+            result[month.period] = (shown(int(point)), shown(int(low)), shown(int(high)))
     return result
 
 

@@ -193,8 +193,10 @@ asyl AS (
     LEFT JOIN local_share l USING (kommun, aldersgrupp)
 )""",
         f"""
-    CASE WHEN count_if(inskrivna IS NULL) = 0 THEN coalesce(sum(inskrivna), 0) END::BIGINT,
-    CASE WHEN count_if(nyinskrivna IS NULL) = 0 THEN coalesce(sum(nyinskrivna), 0) END::BIGINT,
+    coalesce(sum(coalesce(inskrivna, {low})), 0)::BIGINT,
+    coalesce(sum(coalesce(nyinskrivna, {low})), 0)::BIGINT,
+    coalesce(sum(coalesce(inskrivna, {high})), 0)::BIGINT,
+    coalesce(sum(coalesce(nyinskrivna, {high})), 0)::BIGINT,
     coalesce(sum(he * coalesce(nyinskrivna, {low})), 0),
     coalesce(sum(he * coalesce(nyinskrivna, {high})), 0),
     coalesce(sum(mh * coalesce(inskrivna, {low})), 0),
@@ -207,9 +209,19 @@ def asylum_counts(
     scope: Scope,
     filter_: Where,
     assumptions: Assumptions,
-) -> tuple[dict[Geo, dict[Split, tuple[int | None, ...]]], dict[str, dict[Key, Interval]]]:
-    """Registered and newly registered (ASYLUM_MEASURES order) per place and month, and the
-    need from them."""
+) -> tuple[
+    dict[Geo, dict[Split, tuple[int | None, ...]]],
+    dict[str, dict[Key, Interval]],
+    dict[str, dict[Key, int]],
+]:
+    """Registered and newly registered per place and month, the need from them, and the
+    highest each count can be where it holds a "..".
+
+    A ".." (1–4 at the source) enters a count as its lowest value, 1: the rows hold that
+    lowest count in ASYLUM_MEASURES order, exact where nothing was "..". The lowest counts
+    add up like any count, so disclosure control protects them (and with them every exact
+    count). The highest counts, 4 per "..", are given only where they differ from the lowest.
+    """
     prefix, figures = share_sql(assumptions)
     levels = [level for level in geo_levels(scope) if "vardenhet_hsaid" not in level]
     sets = ", ".join(
@@ -222,6 +234,7 @@ def asylum_counts(
     )
     found: dict[Geo, dict[Split, tuple[int | None, ...]]] = {}
     needs: dict[str, dict[Key, Interval]] = {kind: {} for kind in NEEDS}
+    highs: dict[str, dict[Key, int]] = {measure: {} for measure in ASYLUM_MEASURES}
     rows = connection.execute(sql, filter_.params).fetchall()
     kinds = {bits: _grouped(bits, names) for bits in {row[0] for row in rows}}
     for row in rows:
@@ -231,12 +244,16 @@ def asylum_counts(
             continue
         geo, split = _geo(columns, sorted(grouped - {"period"})), _split_of(columns, grouped)
         key = (geo, split)
-        inskrivna, nyinskrivna, he_low, he_high, mh_low, mh_high = row[4:]
+        inskrivna, nyinskrivna, inskrivna_high, nyinskrivna_high = row[4:8]
+        he_low, he_high, mh_low, mh_high = row[8:]
         counts = {"inskrivna": inskrivna, "nyinskrivna": nyinskrivna}
         found.setdefault(geo, {})[split] = tuple(counts[m] for m in ASYLUM_MEASURES)
+        for measure, high in (("inskrivna", inskrivna_high), ("nyinskrivna", nyinskrivna_high)):
+            if high != counts[measure]:
+                highs[measure][key] = high
         needs["examination"][key] = Interval(float(he_low), float(he_high))
         needs["mental_health"][key] = Interval(float(mh_low), float(mh_high))
-    return found, needs
+    return found, needs, highs
 
 
 def asylum_places(connection: duckdb.DuckDBPyConnection, filter_: Where) -> list[Geo]:

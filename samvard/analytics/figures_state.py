@@ -17,7 +17,7 @@ visit measures are suppressed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 
@@ -62,6 +62,7 @@ class Asylum:
     rows: dict[Geo, dict[Split, tuple[int | None, ...]]]  # ASYLUM_MEASURES in order
     needs: dict[str, dict[Key, Interval]]
     tree: dict[Geo, list[Geo]]
+    highs: dict[str, dict[Key, int]] = field(default_factory=dict)  # where a ".." widens a count
 
 
 def _root(scope: Scope) -> Geo:
@@ -109,8 +110,8 @@ def asylum_part(
     filter_ = where(scope, period.first, period.last, age, sex)
 
     def read(cursor: duckdb.DuckDBPyConnection) -> Asylum:
-        rows, needs = asylum_counts(cursor, scope, filter_, assumptions)
-        return Asylum(rows, needs, tree(_root(scope), rows))
+        rows, needs, highs = asylum_counts(cursor, scope, filter_, assumptions)
+        return Asylum(rows, needs, tree(_root(scope), rows), highs)
 
     def read_places(cursor: duckdb.DuckDBPyConnection) -> Asylum:
         places = asylum_places(cursor, filter_)
@@ -153,6 +154,7 @@ def build_cube(
     trees["asylum"] = flows.tree
     cube.children = tree(root, all_places(visits.tree, root) + all_places(flows.tree, root))
     cube.needs = flows.needs
+    cube.highs = flows.highs
     for together in (f for f in families if f[0] in ASYLUM_MEASURES):
         _protect(cube, base, together, flows.rows, ASYLUM_MEASURES, flows.tree)
     return cube

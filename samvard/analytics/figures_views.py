@@ -23,8 +23,10 @@ from samvard.analytics.figures_parts import (
     columns,
     forecast_tables,
     percent,
+    persons,
     ranked,
     shown,
+    with_bounds,
 )
 from samvard.analytics.need import WaitingMonth
 from samvard.analytics.results import Cell, Row, Table
@@ -165,8 +167,8 @@ def _waiting(ctx: Context, month: str) -> tuple[Cell, Cell, Cell]:
             return Cell.suppressed(), Cell.suppressed(), Cell.suppressed()
         if entry.waiting is None:
             break
-        w = entry.waiting
-        return shown(w.point), shown(w.low), shown(w.high)
+        point, low, high = persons(entry.waiting)
+        return shown(int(point)), shown(int(low)), shown(int(high))
     return Cell.unknown(), Cell.unknown(), Cell.unknown()
 
 
@@ -178,10 +180,10 @@ def _asylum_cells(ctx: Context, kinds: tuple[str, ...]) -> Callable[[Geo], list[
         found: list[tuple[str, Cell]] = []
         for kind in kinds:
             if kind == "examination":
-                found.append(("nyinskrivna", frame.count("nyinskrivna", geo)))
+                found += frame.ranged("nyinskrivna", geo)
                 found.append(("behov_halsoundersokning", frame.need(kind, geo)[0]))
             else:
-                found.append(("inskrivna", frame.count("inskrivna", geo, last)))
+                found += frame.ranged("inskrivna", geo, last)
                 found.append(("behov_psykisk_halsa", frame.need(kind, geo, last)[0]))
         return found
 
@@ -197,17 +199,17 @@ def overview(ctx: Context) -> tuple[Table, ...]:
     figures = [(m, frame.count(m, geo)) for m in visits]
     if frame.has_need:
         figures += [
-            ("nyinskrivna", frame.count("nyinskrivna", geo)),
+            *frame.ranged("nyinskrivna", geo),
             ("behov_halsoundersokning", frame.need("examination", geo)[0]),
-            ("inskrivna", frame.count("inskrivna", geo, last)),
+            *frame.ranged("inskrivna", geo, last),
             ("behov_psykisk_halsa", frame.need("mental_health", geo, last)[0]),
         ]
     tables: list[Table | None] = [_key_figures(ctx, figures)]
     tables.append(_areas(ctx, visits, _asylum_cells(ctx, ("examination", "mental_health"))))
     month_keys = ("besok", "halsoundersokningar", "forsta_insats") + (
-        ("nyinskrivna", "inskrivna") if frame.has_need else ()
+        with_bounds("nyinskrivna", "inskrivna") if frame.has_need else ()
     )
-    tables.append(_months(ctx, month_keys, lambda key, split: frame.count(key, geo, split)))
+    tables.append(_months(ctx, month_keys, lambda key, split: frame.figure(key, geo, split)))
     tables += _forecast(ctx, "examination")
     return tuple(t for t in tables if t is not None)
 
@@ -221,7 +223,7 @@ def examinations(ctx: Context) -> tuple[Table, ...]:
     if frame.has_need:
         need = frame.need("examination", geo)
         figures += [
-            ("nyinskrivna", frame.count("nyinskrivna", geo)),
+            *frame.ranged("nyinskrivna", geo),
             ("behov_halsoundersokning", need[0]),
             ("behov_halsoundersokning_min", need[1]),
             ("behov_halsoundersokning_max", need[2]),
@@ -240,11 +242,11 @@ def examinations(ctx: Context) -> tuple[Table, ...]:
             return _waiting(ctx, split[1])[("vantande", "vantande_min", "vantande_max").index(key)]
         if key == "behov_halsoundersokning":
             return frame.need("examination", geo, split)[0]
-        return frame.count(key, geo, split)
+        return frame.figure(key, geo, split)
 
     month_keys = (
         ("halsoundersokningar",)
-        + (("nyinskrivna", "behov_halsoundersokning") if frame.has_need else ())
+        + (with_bounds("nyinskrivna", "behov_halsoundersokning") if frame.has_need else ())
         + ("vantande", "vantande_min", "vantande_max")
     )
     months = _months(ctx, month_keys, month_figure)
@@ -311,7 +313,7 @@ def mental_health(ctx: Context) -> tuple[Table, ...]:
     if frame.has_need:
         need = frame.need("mental_health", geo, last)
         figures += [
-            ("inskrivna", frame.count("inskrivna", geo, last)),
+            *frame.ranged("inskrivna", geo, last),
             ("behov_psykisk_halsa", need[0]),
             ("behov_psykisk_halsa_min", need[1]),
             ("behov_psykisk_halsa_max", need[2]),
@@ -325,9 +327,9 @@ def mental_health(ctx: Context) -> tuple[Table, ...]:
     def month_figure(key: str, split: tuple[str, ...]) -> Cell:
         if key == "behov_psykisk_halsa":
             return frame.need("mental_health", geo, split)[0]
-        return frame.count(key, geo, split)
+        return frame.figure(key, geo, split)
 
-    month_keys = (("inskrivna", "behov_psykisk_halsa") if frame.has_need else ()) + (
+    month_keys = (with_bounds("inskrivna", "behov_psykisk_halsa") if frame.has_need else ()) + (
         "forsta_insats",
         "psykisk_halsa",
     )

@@ -31,7 +31,7 @@ from samvard.analytics.figures_filters import months_between
 from samvard.analytics.figures_memo import read_stamp
 from samvard.analytics.figures_series import read_reported
 from samvard.analytics.figures_state import asylum_part, build_cube, visit_part
-from samvard.analytics.results import CellStatus, ViewResult
+from samvard.analytics.results import CellStatus, Column, ViewResult
 from samvard.analytics.scope import Scope
 from tests.analytics.test_figures_data import (
     CLINIC_A,
@@ -97,7 +97,8 @@ def _shown_small(result: ViewResult) -> list[tuple[str, str, object]]:
             for column, cell in zip(table.columns, row.cells, strict=True):
                 value = cell.value
                 small = isinstance(value, int | float) and 0 < value < 5
-                if column.key in COUNT_COLUMNS and cell.status is CellStatus.SHOWN and small:
+                counted = column.key.removesuffix("_min").removesuffix("_max") in COUNT_COLUMNS
+                if counted and cell.status is CellStatus.SHOWN and small:
                     found.append((table.key, column.key, value))
     return found
 
@@ -205,8 +206,21 @@ def _shown_cells(result: ViewResult, scope: Scope) -> dict[CountKey, object]:
     last = ("m", result.provenance.periods[-1])
     found: dict[CountKey, object] = {}
     for table in result.tables:
+        keys = [column.key for column in table.columns]
         for row in table.rows:
-            for column, cell in zip(table.columns, row.cells, strict=True):
+            by_key = dict(zip(keys, row.cells, strict=True))
+            for name, cell in by_key.items():
+                # An asylum count is protected by its lowest value (exact where it holds no
+                # ".."); its highest is hidden with it and adds only the public number of "..".
+                if name.endswith("_max") and name.removesuffix("_max") in COUNT_COLUMNS:
+                    low = by_key[name.removesuffix("_max") + "_min"]
+                    assert (cell.status is CellStatus.SHOWN) == (low.status is CellStatus.SHOWN)
+                    continue
+                if name in COUNT_COLUMNS and f"{name}_min" in by_key:
+                    exact = by_key[f"{name}_min"]
+                    assert cell.status is not CellStatus.SHOWN or cell == exact
+                    continue
+                column = Column(name.removesuffix("_min"), "")
                 if column.key not in COUNT_COLUMNS:
                     continue
                 key: CountKey

@@ -25,14 +25,21 @@ from tests.analytics.test_figures_data import (
 KEYS = {
     "oversikt": {
         "nyckeltal": [
-            "besok", "halsoundersokningar", "forsta_insats", "nyinskrivna",
-            "behov_halsoundersokning", "inskrivna", "behov_psykisk_halsa",
+            "besok", "halsoundersokningar", "forsta_insats", "nyinskrivna", "nyinskrivna_min",
+            "nyinskrivna_max",
+            "behov_halsoundersokning", "inskrivna", "inskrivna_min", "inskrivna_max",
+            "behov_psykisk_halsa",
         ],
         "omraden": [
-            "besok", "halsoundersokningar", "forsta_insats", "nyinskrivna",
-            "behov_halsoundersokning", "inskrivna", "behov_psykisk_halsa",
+            "besok", "halsoundersokningar", "forsta_insats", "nyinskrivna", "nyinskrivna_min",
+            "nyinskrivna_max",
+            "behov_halsoundersokning", "inskrivna", "inskrivna_min", "inskrivna_max",
+            "behov_psykisk_halsa",
         ],
-        "manader": ["besok", "halsoundersokningar", "forsta_insats", "nyinskrivna", "inskrivna"],
+        "manader": [
+            "besok", "halsoundersokningar", "forsta_insats", "nyinskrivna", "nyinskrivna_min",
+            "nyinskrivna_max", "inskrivna", "inskrivna_min", "inskrivna_max",
+        ],
         "prognos_behov_halsoundersokning": ["prognos", "prognos_lag", "prognos_hog"],
         "prognosfel_behov_halsoundersokning": [
             "antal", "medelfel", "medelfel_procent", "traffsakerhet",
@@ -40,16 +47,21 @@ KEYS = {
     },
     "halsoundersokningar": {
         "nyckeltal": [
-            "halsoundersokningar", "nyinskrivna", "behov_halsoundersokning",
+            "halsoundersokningar", "nyinskrivna", "nyinskrivna_min", "nyinskrivna_max",
+            "behov_halsoundersokning",
             "behov_halsoundersokning_min", "behov_halsoundersokning_max", "andel_av_behov",
             "vantande", "vantande_min", "vantande_max",
         ],
         "manader": [
-            "halsoundersokningar", "nyinskrivna", "behov_halsoundersokning", "vantande",
+            "halsoundersokningar", "nyinskrivna", "nyinskrivna_min", "nyinskrivna_max",
+            "behov_halsoundersokning", "vantande",
             "vantande_min", "vantande_max",
         ],
         "aldersfordelning": ["halsoundersokningar", "andel"],
-        "omraden": ["halsoundersokningar", "nyinskrivna", "behov_halsoundersokning"],
+        "omraden": [
+            "halsoundersokningar", "nyinskrivna", "nyinskrivna_min", "nyinskrivna_max",
+            "behov_halsoundersokning",
+        ],
         "rangordning_kommuner": ["behov_halsoundersokning", "halsoundersokningar"],
         "rangordning_vardenheter": ["halsoundersokningar"],
         "prognos_behov_halsoundersokning": ["prognos", "prognos_lag", "prognos_hog"],
@@ -59,14 +71,19 @@ KEYS = {
     },
     "psykisk-halsa": {
         "nyckeltal": [
-            "inskrivna", "behov_psykisk_halsa", "behov_psykisk_halsa_min",
+            "inskrivna", "inskrivna_min", "inskrivna_max", "behov_psykisk_halsa",
+            "behov_psykisk_halsa_min",
             "behov_psykisk_halsa_max", "forsta_insats", "psykisk_halsa", "psyk_forsta_linjen",
             "psyk_andra_linjen",
         ],
-        "manader": ["inskrivna", "behov_psykisk_halsa", "forsta_insats", "psykisk_halsa"],
+        "manader": [
+            "inskrivna", "inskrivna_min", "inskrivna_max", "behov_psykisk_halsa", "forsta_insats",
+            "psykisk_halsa",
+        ],
         "aldersfordelning": ["psyk_forsta_linjen", "psyk_andra_linjen"],
         "omraden": [
             "forsta_insats", "psyk_forsta_linjen", "psyk_andra_linjen", "inskrivna",
+            "inskrivna_min", "inskrivna_max",
             "behov_psykisk_halsa",
         ],
         "rangordning_kommuner": ["behov_psykisk_halsa", "forsta_insats"],

@@ -170,7 +170,7 @@ def test_suppressed_cells_are_never_numbers(planner: TestClient) -> None:
     cells = table_cells(html)
     hidden = [text for status, text in cells if status == "suppressed"]
     assert hidden and all(text.startswith("–") for text in hidden)
-    assert all(re.fullmatch(r"[\d\s ,−-]+%?|–.*|okänt.*", text) for _, text in cells)
+    assert all(re.fullmatch(r"[\d\s ,−–-]+%?|–.*|okänt.*", text) for _, text in cells)
     assert "visas inte: ett antal mellan 1 och 4" in html
     for shown in re.findall(r'data-value="([^"]+)"', html):
         assert not 1 <= float(shown) <= 4 or "." in shown  # no bar drawn for a small count
@@ -180,14 +180,25 @@ def test_suppressed_cells_are_never_numbers(planner: TestClient) -> None:
     assert all(not (isinstance(c, int) and 1 <= c <= 4) for c in statuses)
 
 
-def test_unknown_source_values_are_shown_as_unknown(national: TestClient) -> None:
-    # Migrationsverket hid Huddinge's registered asylum seekers (..): unknown, never zero.
+def test_counts_with_unknown_source_values_are_shown_as_ranges(national: TestClient) -> None:
+    # Migrationsverket hid Huddinge's registered asylum seekers (.., 1-4 each) in all 8 age x
+    # sex cells: the count is unknown, never zero, and lies in 8 x 1 to 8 x 4.
     html = national.get("/planering/psykisk-halsa", params={"kommun": "0126"}).text
-    unknown = [text for status, text in table_cells(html) if status == "unknown"]
-    assert unknown and all(text.startswith("okänt") for text in unknown)
-    assert "okänt = uppgiften är okänd i källan" in html
+    ranges = [text for status, text in table_cells(html) if status == "range"]
+    assert ranges and ranges[0].startswith("8–32")
     api = national.get("/api/v1/planering/psykisk-halsa", params={"kommun": "0126"}).json()
-    assert api["tables"][0]["rows"][0]["cells"][0] == "unknown"
+    columns = [c["key"] for c in api["tables"][0]["columns"]]
+    assert columns[:3] == ["inskrivna", "inskrivna_min", "inskrivna_max"]
+    assert api["tables"][0]["rows"][0]["cells"][:3] == ["unknown", 8, 32]
+    # The region: 8 x (120 + 60 + 45) known, and Huddinge's 8 ".." cells.
+    region = national.get("/planering", params={"region": "01"}).text
+    assert "1 808–1 832" in text_of(region)
+    export = national.get("/planering", params={"region": "01", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    header = next(row for row in rows if "Inskrivna, lägst" in row)
+    values = rows[rows.index(header) + 1]
+    assert values[header.index("Inskrivna, lägst")] == "1808"
+    assert values[header.index("Inskrivna, högst")] == "1832"
 
 
 def test_csv_export_has_the_figures_and_provenance(planner: TestClient) -> None:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from samvard.analytics.charts import HIDDEN_TEXT, HIDDEN_TITLE, chart_svg, display_number
 from samvard.analytics.figures_filters import municipality_names, region_names
+from samvard.analytics.figures_parts import BOUND_SUFFIXES, RANGED
 from samvard.analytics.results import Cell, CellStatus, Row, Table, ViewResult
 from samvard.reference.loaders import list_municipalities
 from samvard.web.routes.planning_common import query_string
@@ -125,8 +126,55 @@ def shown_tables(
     return [_shown_table(table, path, query) for table in result.tables]
 
 
+RANGE_WHY = "Exakt antal okänt: Migrationsverket redovisar inte antal 1–4 (..). Visas som spann."
+
+
+def ranged_table(table: Table) -> tuple[Table, tuple[tuple[ShownCell | None, ...], ...]]:
+    """The table without the bounds of its ranged counts, and per row the text of each count
+    cell that holds a "..": "lägst–högst" in place of "okänt" (None where the cell is as is).
+
+    The bounds stay in the JSON and the exports as columns of their own ("…_min", "…_max").
+    """
+    keys = [column.key for column in table.columns]
+    ranged = [k for k in keys if k in RANGED and all(k + end in keys for end in BOUND_SUFFIXES)]
+    dropped = {k + end for k in ranged for end in BOUND_SUFFIXES}
+    kept = [i for i, key in enumerate(keys) if key not in dropped]
+    texts: list[tuple[ShownCell | None, ...]] = []
+    rows = []
+    for row in table.rows:
+        cells = dict(zip(keys, row.cells, strict=True))
+        text: list[ShownCell | None] = []
+        for i in kept:
+            key, cell = keys[i], row.cells[i]
+            low, high = (cells.get(key + end) for end in BOUND_SUFFIXES)
+            if key in ranged and cell.status is CellStatus.UNKNOWN and low and high:
+                text.append(_range_cell(low, high))
+            else:
+                text.append(None)
+        texts.append(tuple(text))
+        rows.append(Row(row.labels, tuple(row.cells[i] for i in kept), row.drill))
+    columns = tuple(table.columns[i] for i in kept)
+    reduced = Table(
+        table.key, table.caption, table.label_columns, columns, tuple(rows), table.chart, table.note
+    )
+    return reduced, tuple(texts)
+
+
+def _range_cell(low: Cell, high: Cell) -> ShownCell | None:
+    if low.value is not None and high.value is not None:  # both shown
+        text = f"{display_number(low.value)}–{display_number(high.value)}"
+        return ShownCell(text, "range", RANGE_WHY)
+    if CellStatus.SUPPRESSED in (low.status, high.status):
+        return shown_cell(Cell.suppressed())
+    return None
+
+
 def _shown_table(table: Table, path: str, query: Mapping[str, str | None]) -> ShownTable:
-    rows = tuple(_shown_row(row, path, query) for row in table.rows)
+    table, ranges = ranged_table(table)
+    rows = tuple(
+        _with_ranges(_shown_row(row, path, query), texts)
+        for row, texts in zip(table.rows, ranges, strict=True)
+    )
     statuses = {cell.status for row in table.rows for cell in row.cells}
     drawn = chart_columns(table)
     numeric = [column for column in table.columns if column.numeric]
@@ -140,6 +188,11 @@ def _shown_table(table: Table, path: str, query: Mapping[str, str | None]) -> Sh
         unknown=CellStatus.UNKNOWN in statuses,
         header_index=_header_index(table),
     )
+
+
+def _with_ranges(row: ShownRow, texts: Sequence[ShownCell | None]) -> ShownRow:
+    cells = tuple(text or cell for cell, text in zip(row.cells, texts, strict=True))
+    return ShownRow(row.labels, cells, row.drill_href)
 
 
 def chart_columns(table: Table) -> list[str]:
