@@ -164,6 +164,8 @@ class Cube:
     period: Period
     unknown_months: frozenset[str]  # months of the period without an asylum-flow report
     visit_gaps: dict[str, frozenset[str]]  # region -> months of the period it did not report
+    # Regions of the scope without a single visit row in the filter state: unknown, never 0.
+    silent_regions: frozenset[str] = frozenset()
     protected: dict[str, Protected] = field(default_factory=dict)
     needs: dict[str, dict[Key, Interval]] = field(default_factory=dict)
     # measure -> the highest count of a place and slice holding a ".." (whose protected value,
@@ -175,7 +177,10 @@ class Cube:
         if measure in ASYLUM_MEASURES:
             return self.unknown_months
         if geo == COUNTRY:
-            return frozenset().union(*self.visit_gaps.values())
+            # The country adds up the regions with visits in the period; a region without
+            # any is unknown on its own row and in no sum (see `silent_regions`).
+            gaps = (g for r, g in self.visit_gaps.items() if r not in self.silent_regions)
+            return frozenset().union(*gaps)
         return self.visit_gaps.get(geo[1][:2], frozenset())
 
     def missing(self, measure: str, geo: Geo, split: Split) -> int | None:

@@ -41,6 +41,7 @@ from samvard.analytics.figures_protect import family, protect
 from samvard.analytics.figures_sql import asylum_counts, asylum_places, visit_counts, where
 from samvard.analytics.need import Interval
 from samvard.analytics.scope import Scope
+from samvard.reference.loaders import list_regions
 
 State = tuple[Period, str | None, str | None]  # period, age group, sex
 
@@ -142,11 +143,14 @@ def build_cube(
     root = _root(scope)
     base = (stamp, scope, state)
     asylum_months, visit_months = reported
-    regions = [geo[1] for geo in all_places(visits.tree, root) if geo[0] == "R"]
-    gaps = {r: frozenset(period.months) - visit_months.get(r, frozenset()) for r in regions}
+    # Every region of the scope, also one without visits here: its visits are unknown for
+    # the months it did not report, never zero.
+    found = {geo[1] for geo in all_places(visits.tree, root) if geo[0] == "R"}
+    silent = scope_regions(scope) - found
+    gaps = {r: frozenset(period.months) - visit_months.get(r, frozenset()) for r in found | silent}
     unknown = frozenset(m for m in period.months if m not in asylum_months)
     trees = {"visits": visits.tree}
-    cube = Cube(root, {}, trees, visits.clinics, period, unknown, gaps)
+    cube = Cube(root, {}, trees, visits.clinics, period, unknown, gaps, silent_regions=silent)
     families = list(dict.fromkeys(family(m) for m in measures))
     for together in (f for f in families if f[0] in VISIT_MEASURES):
         _protect(cube, base, together, visits.rows, visits.columns, visits.tree)
@@ -174,3 +178,10 @@ def _protect(
         lambda: protect(cube, together, rows, columns, geo_tree),
     )
     cube.protected.update(dict.fromkeys(together, protected))
+
+
+def scope_regions(scope: Scope) -> frozenset[str]:
+    """The county codes of the regions a scope covers: its own, or all 21 for the nation."""
+    if scope.region is not None:
+        return frozenset({scope.region})
+    return frozenset(region.code for region in list_regions())

@@ -191,6 +191,10 @@ def _place(code: str, scope: Scope) -> Place:
     return ("V", CLINICS[code], code)
 
 
+def _region_of(place: Place) -> str:
+    return CLINICS[place[2]][:2] if place[0] == "V" else place[1][:2]
+
+
 def _chosen(filters: dict[str, str], scope: Scope) -> Place:
     if "vardenhet" in filters:
         return _place(filters["vardenhet"], scope)
@@ -382,6 +386,17 @@ def test_no_hidden_cell_follows_from_the_shown_cells_and_every_identity(
             for key, seen in _shown_cells(result, scope).items():
                 assert cells.setdefault(key, seen) == seen, (result.view, key)
         shown = {key for key, seen in cells.items() if not isinstance(seen, CellStatus)}
+        # A region without visits is "okänt" on its own rows and in no sum: a reader knows it
+        # adds nothing to the country, as if it showed 0.
+        visited = {group.clinic[0][:2] for group in visits}
+        shown |= {
+            key
+            for key, seen in cells.items()
+            if seen is CellStatus.UNKNOWN
+            and key[0] not in ASYLUM
+            and key[1][0] != "T"
+            and _region_of(key[1]) not in visited
+        }
         hidden = set(cells) - shown
         for measures in _families():
             fixed = _determined(_equations(measures, months, scope), shown) & hidden

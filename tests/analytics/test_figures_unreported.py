@@ -1,0 +1,37 @@
+"""A region that has not reported is unknown in the planning views, never zero."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from samvard.analytics.assumptions import Assumptions
+from samvard.analytics.figures import build
+from samvard.analytics.figures_filters import Filters
+from samvard.analytics.generate import generate, report_kind
+from samvard.analytics.ingest import ingest
+from samvard.analytics.results import CellStatus
+from samvard.analytics.scope import Scope
+from samvard.analytics.store import Receipt, Warehouse
+
+
+def test_regions_without_a_visit_report_are_unknown_and_the_country_adds_up_the_others(
+    tmp_path: Path,
+) -> None:
+    generate(tmp_path / "files", rows=4000, months=1, last_period="2026-09", seed=7, workers=1)
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    for file in sorted((tmp_path / "files").iterdir()):
+        # Migrationsverket's month and one region's visits; the other twenty regions are late.
+        if file.name.startswith("asylsokande") or file.name.startswith("besok_01_"):
+            assert isinstance(ingest(warehouse, report_kind(file), file), Receipt)
+
+    with warehouse.reading() as connection:
+        result = build("oversikt", connection, Scope(True, None), Filters(), Assumptions())
+    regions = next(t for t in result.tables if t.key == "omraden")
+    besok = [c.key for c in regions.columns].index("besok")
+    by_region = {row.drill: row.cells[besok] for row in regions.rows}
+    assert by_region["01"].status is CellStatus.SHOWN
+    silent = {code: cell for code, cell in by_region.items() if code != "01"}
+    assert silent, "the asylum flow names municipalities in other regions"
+    assert all(cell.status is CellStatus.UNKNOWN for cell in silent.values())
+    total = next(t for t in result.tables if t.key == "nyckeltal").rows[0].cells[besok]
+    assert total == by_region["01"]  # the country is the regions that reported
