@@ -93,16 +93,22 @@ def server_environment(database_url: str, directory: Path, base_url: str) -> dic
 
 
 @contextmanager
-def running_server(database_url: str, directory: Path) -> Iterator[str]:
-    """Serve the app on a free loopback port; yields its base URL, stops it on exit."""
+def running_server(
+    database_url: str,
+    directory: Path,
+    *,
+    app: str = "samvard.web.asgi:app",
+    log_name: str = "server.log",
+) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port; yields its base URL, stops it on exit."""
     port = free_port(HOST)
     base_url = f"http://{HOST}:{port}"
     # No access log: writing a line per request would be measured as the app's cost.
     command = [
-        sys.executable, "-m", "uvicorn", "samvard.web.asgi:app", "--host", HOST,
+        sys.executable, "-m", "uvicorn", app, "--host", HOST,
         "--port", str(port), "--workers", "1", "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    log_path = directory / "server.log"
+    log_path = directory / log_name
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
             command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,

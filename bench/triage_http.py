@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import random
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,17 +25,12 @@ import httpx
 from bench.http_bench import (
     CONCURRENCY,
     CSRF_RE,
-    HOST,
-    REPO_ROOT,
     REQUEST_TIMEOUT_SECONDS,
-    STARTUP_TIMEOUT_SECONDS,
-    STOP_TIMEOUT_SECONDS,
     login_citizen,
     prepare_database,
-    server_environment,
+    running_server,
 )
 from bench.support import median, percentile_ms, progress, rate
-from samvard.core.processes import free_port, stop, wait_until_serving
 from samvard.triage.engine import AnswerError, Subject, check_applicable
 from samvard.triage.loader import load_content
 
@@ -51,23 +44,10 @@ CITIZEN_BORN = date(1985, 3, 2)  # the citizen persona's personnummer, 19850302-
 @contextmanager
 def bench_server(database_url: str, directory: Path) -> Iterator[str]:
     """Serve bench/triage_app.py (the app plus the bare route) on a free loopback port."""
-    port = free_port(HOST)
-    base_url = f"http://{HOST}:{port}"
-    command = [
-        sys.executable, "-m", "uvicorn", "bench.triage_app:app", "--host", HOST,
-        "--port", str(port), "--workers", "1", "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    log_path = directory / "triage-server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and fixed arguments
-            command, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
-            env=server_environment(database_url, directory, base_url),
-        )  # fmt: skip
-        try:
-            wait_until_serving(process, base_url, log_path, timeout_s=STARTUP_TIMEOUT_SECONDS)
-            yield base_url
-        finally:
-            stop(process, timeout_s=STOP_TIMEOUT_SECONDS)
+    with running_server(
+        database_url, directory, app="bench.triage_app:app", log_name="triage-server.log"
+    ) as base_url:
+        yield base_url
 
 
 def complaints_for_citizen() -> list[str]:
