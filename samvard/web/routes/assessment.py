@@ -7,6 +7,8 @@ decide and log the writes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
 
@@ -53,6 +55,15 @@ def _web_error(error: AssessmentError | ContactError) -> WebError:
     return WebError(error.status, error.code, error.message)
 
 
+@contextmanager
+def _refused_as_web_error() -> Iterator[None]:
+    """An action's refusal becomes the page's error, with the action's status and text."""
+    try:
+        yield
+    except AssessmentError as error:
+        raise _web_error(error) from error
+
+
 def _load(db: Session, login: Login, ref: str, action: Action = Action.READ) -> Assessment:
     assessment = queries.get_assessment(db, actor=login.actor, ref=ref, action=action)
     if assessment is None:
@@ -88,12 +99,10 @@ def start_page(request: Request, db: Db, login: CitizenLogin) -> HTMLResponse:
 @router.post(BASE, dependencies=[Csrf])
 def start(db: Db, login: CitizenLogin, person: Annotated[int | None, Form()] = None) -> Response:
     """Start an assessment, then choose what it is about."""
-    try:
+    with _refused_as_web_error():
         assessment = actions.start(
             db, actor=login.actor, subject_person=_subject(db, login, person)
         )
-    except AssessmentError as error:
-        raise _web_error(error) from error
     return _see_other(f"{BASE}/{assessment.ref}/besvar")
 
 
@@ -282,12 +291,10 @@ def _out(db: Session, assessment: Assessment) -> AssessmentOut:
 )
 def api_start(db: Db, login: CitizenLogin, body: StartIn) -> AssessmentOut:
     """Start an assessment of myself, or of a child of mine (`person_pk`)."""
-    try:
+    with _refused_as_web_error():
         assessment = actions.start(
             db, actor=login.actor, subject_person=_subject(db, login, body.person_pk)
         )
-    except AssessmentError as error:
-        raise _web_error(error) from error
     return _out(db, assessment)
 
 
@@ -306,7 +313,7 @@ def api_get(db: Db, login: CitizenLogin, ref: str) -> AssessmentOut:
 def api_complaint(db: Db, login: CitizenLogin, ref: str, body: ComplaintIn) -> AssessmentOut:
     """Choose the complaint (kontaktorsak)."""
     assessment = _load(db, login, ref)
-    try:
+    with _refused_as_web_error():
         actions.choose_complaint(
             db,
             actor=login.actor,
@@ -314,8 +321,6 @@ def api_complaint(db: Db, login: CitizenLogin, ref: str, body: ComplaintIn) -> A
             complaint_id=body.complaint_id,
             expected_version=body.version,
         )
-    except AssessmentError as error:
-        raise _web_error(error) from error
     return _out(db, assessment)
 
 
@@ -328,7 +333,7 @@ def api_complaint(db: Db, login: CitizenLogin, ref: str, body: ComplaintIn) -> A
 def api_answer(db: Db, login: CitizenLogin, ref: str, body: AnswerIn) -> AssessmentOut:
     """Answer the question asked at `version`; a replayed answer returns the current state."""
     assessment = _load(db, login, ref)
-    try:
+    with _refused_as_web_error():
         actions.answer(
             db,
             actor=login.actor,
@@ -337,6 +342,4 @@ def api_answer(db: Db, login: CitizenLogin, ref: str, body: AnswerIn) -> Assessm
             value=body.value,
             expected_version=body.version,
         )
-    except AssessmentError as error:
-        raise _web_error(error) from error
     return _out(db, assessment)
