@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from samvard.analytics.figures_cube import Geo
+from samvard.analytics.figures_notes import with_country_note
 from samvard.analytics.figures_parts import (
     BAND_LABELS,
     COLUMNS,
@@ -402,9 +403,14 @@ def other_care(ctx: Context) -> tuple[Table, ...]:
     return tuple(t for t in tables if t is not None)
 
 
+def _noted(maker: Callable[[Context], tuple[Table, ...]]) -> Callable[[Context], tuple[Table, ...]]:
+    """The maker, its tables saying which regions the country's visits lack."""
+    return lambda ctx: with_country_note(ctx.frame, maker(ctx))
+
+
 MAKERS: dict[str, Callable[[Context], tuple[Table, ...]]] = {
-    "oversikt": overview,
-    "halsoundersokningar": examinations,
-    "psykisk-halsa": mental_health,
-    "ovrig-vard": other_care,
+    "oversikt": _noted(overview),
+    "halsoundersokningar": _noted(examinations),
+    "psykisk-halsa": _noted(mental_health),
+    "ovrig-vard": _noted(other_care),
 }

@@ -201,6 +201,42 @@ def test_counts_with_unknown_source_values_are_shown_as_ranges(national: TestCli
     assert values[header.index("Inskrivna, högst")] == "1832"
 
 
+def section_of(html: str, key: str) -> str:
+    """The HTML of one table's section (chart, table and the notes under it)."""
+    found = re.search(rf'<section class="planning-table" id="{key}".*?</section>', html, re.S)
+    assert found, key
+    return found.group(0)
+
+
+def test_the_country_names_the_regions_without_visits(
+    national: TestClient, planner: TestClient
+) -> None:
+    # Only Stockholm and Uppsala report visits: the country's figures are their sum.
+    note = (
+        "Riket avser summan av de 2 regioner som har rapporterat besök för perioden; "
+        "19 regioner saknas: Region Sörmland, Region Östergötland,"
+    )
+    for path in ("/planering", "/planering/halsoundersokningar"):
+        html = national.get(path).text
+        for key in ("nyckeltal", "omraden", "manader"):
+            section = text_of(section_of(html, key))
+            assert note in section, (path, key)
+            assert "Region Norrbotten. Regionernas besök är okända, inte 0." in section
+            assert "Region Stockholm," not in section.split(note)[1]
+    api = national.get("/api/v1/planering/oversikt").json()
+    notes = {table["key"]: table["note"] or "" for table in api["tables"]}
+    assert notes["nyckeltal"].startswith(note)
+    export = national.get("/planering", params={"format": "csv"})
+    rows = csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";")
+    assert sum(row[0].startswith(f"Not: {note}") for row in rows if row) == 3
+    book = load_workbook(io.BytesIO(national.get("/planering", params={"format": "xlsx"}).content))
+    texts = [str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+    assert sum(text.startswith(f"Not: {note}") for text in texts) == 3
+    # A region's own view, and a region chosen by the national planner, is no such sum.
+    assert "Riket avser" not in planner.get("/planering").text
+    assert "Riket avser" not in national.get("/planering", params={"region": "01"}).text
+
+
 def test_csv_export_has_the_figures_and_provenance(planner: TestClient) -> None:
     response = planner.get(
         "/planering/ovrig-vard", params={"kommun": HUDDINGE.kommun, "format": "csv"}
