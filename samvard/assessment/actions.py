@@ -79,7 +79,7 @@ def start(
     )
     session.add(assessment)
     session.flush()
-    _event(session, assessment, EventKind.STARTED, now)
+    record_assessment_event(session, assessment, EventKind.STARTED, now)
     return assessment
 
 
@@ -114,7 +114,7 @@ def choose_complaint(
     assessment.complaint_id = complaint_id
     assessment.answers = {}
     _touch(assessment, now)
-    _event(session, assessment, EventKind.COMPLAINT_CHOSEN, now)
+    record_assessment_event(session, assessment, EventKind.COMPLAINT_CHOSEN, now)
     return assessment
 
 
@@ -233,11 +233,11 @@ def _complete(session: Session, assessment: Assessment, result: Evaluation, now:
     assessment.disposition = outcome.disposition.value
     assessment.trace = engine_io.trace_json(result)
     assessment.completed_at = now
-    _event(session, assessment, EventKind.OUTCOME, now)
-    _event(session, assessment, EventKind.COMPLETED, now)
+    record_assessment_event(session, assessment, EventKind.OUTCOME, now)
+    record_assessment_event(session, assessment, EventKind.COMPLETED, now)
 
 
-def _event(
+def record_assessment_event(
     session: Session,
     assessment: Assessment,
     kind: EventKind,
@@ -245,6 +245,7 @@ def _event(
     *,
     channel: str | None = None,
 ) -> None:
+    """Record a step of the assessment for follow-up, with its outcome so far."""
     record_event(
         session,
         assessment_ref=assessment.ref,

@@ -14,13 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samvard.access.schemas import Action, Actor
-from samvard.assessment.actions import authorize
+from samvard.assessment.actions import authorize, record_assessment_event
 from samvard.assessment.models import Assessment, AssessmentStatus
 from samvard.assessment.schemas import AssessmentError
 from samvard.contacts.actions import open_contact
 from samvard.contacts.models import Contact
 from samvard.core.db import utcnow
-from samvard.followup.actions import record_event
 from samvard.followup.models import EventKind
 from samvard.routing.engine import RoutingDecision
 from samvard.routing.queries import decide_route
@@ -80,9 +79,11 @@ def contact_care(
     contact = open_contact(session, actor=actor, assessment=assessment, decision=decision, now=now)
     if existing is None:
         if escalated:
-            _event(session, assessment, EventKind.ESCALATED, now, None)
+            record_assessment_event(session, assessment, EventKind.ESCALATED, now)
         assert decision.channel is not None
-        _event(session, assessment, EventKind.CHANNEL, now, decision.channel.kind.value)
+        record_assessment_event(
+            session, assessment, EventKind.CHANNEL, now, channel=decision.channel.kind.value
+        )
     return contact
 
 
@@ -108,20 +109,4 @@ def _route(
         disposition=disposition,
         now=now,
         escalate=escalate,
-    )
-
-
-def _event(
-    session: Session, assessment: Assessment, kind: EventKind, now: datetime, channel: str | None
-) -> None:
-    record_event(
-        session,
-        assessment_ref=assessment.ref,
-        kind=kind,
-        region_code=assessment.region_code,
-        at=now,
-        complaint_id=assessment.complaint_id,
-        urgency=assessment.urgency,
-        disposition=assessment.disposition,
-        channel=channel,
     )
