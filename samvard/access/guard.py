@@ -217,10 +217,17 @@ def check_disclosure(
     return decision
 
 
-def check_own(session: Session, *, actor: Actor, info: InfoSet, patient_pk: int) -> Decision:
-    """`check` for a citizen reading their own information."""
+def check_own(
+    session: Session,
+    *,
+    actor: Actor,
+    info: InfoSet,
+    patient_pk: int,
+    action: Action = Action.READ,
+) -> Decision:
+    """`check` for a citizen's own information, or as guardian their child's."""
     request = AccessRequest(
-        actor=actor, info=info, purpose=Purpose.OWN_RECORDS, patient_pk=patient_pk
+        actor=actor, info=info, purpose=Purpose.OWN_RECORDS, action=action, patient_pk=patient_pk
     )
     return check(session, request)
 

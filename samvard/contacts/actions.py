@@ -14,9 +14,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from samvard.access.guard import check
+from samvard.access.guard import check_own
 from samvard.access.models import CareRelation
-from samvard.access.schemas import AccessRequest, Action, Actor, ActorKind, InfoSet, Purpose
+from samvard.access.schemas import Action, Actor, ActorKind, InfoSet
 from samvard.assessment.models import Assessment, AssessmentStatus
 from samvard.contacts import chat, sbar
 from samvard.contacts.models import ChatMessage, Contact, ContactStatus, SenderKind, Slot
@@ -51,14 +51,13 @@ def open_contact(
     The actor is the citizen or their guardian. The citizen's page is
     `/mina-sidor/kontakter/{ref}`.
     """
-    request = AccessRequest(
+    check_own(
+        session,
         actor=actor,
         info=InfoSet.CONTACT,
-        purpose=Purpose.OWN_RECORDS,
-        action=Action.WRITE,
         patient_pk=assessment.person_id,
+        action=Action.WRITE,
     )
-    check(session, request)
     existing = _for_assessment(session, assessment.id)
     if existing is not None:
         return existing

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from samvard.access.guard import check
+from samvard.access.guard import check, check_own
 from samvard.access.schemas import AccessRequest, Action, Actor, ActorKind, InfoSet, Purpose
 from samvard.contacts.models import Contact
 from samvard.contacts.schemas import ContactError
@@ -37,14 +37,9 @@ def check_citizen(
     session: Session, *, actor: Actor, contact: Contact, action: Action = Action.READ
 ) -> None:
     """Decide and log a citizen's access to their own or their child's contact."""
-    request = AccessRequest(
-        actor=actor,
-        info=InfoSet.CONTACT,
-        purpose=Purpose.OWN_RECORDS,
-        action=action,
-        patient_pk=contact.person_id,
+    check_own(
+        session, actor=actor, info=InfoSet.CONTACT, patient_pk=contact.person_id, action=action
     )
-    check(session, request)
 
 
 def check_any(
