@@ -69,6 +69,8 @@ def test_every_view_in_every_state_is_timed_against_pandas(section: dict[str, An
         assert entry["pandas_median_ms"] > 0
         ratio = entry["pandas_median_ms"] / entry["median_ms"]
         assert entry["pandas_to_view_ratio"] == pytest.approx(ratio, rel=0.02, abs=0.06)
+        bare = entry["pandas_unprotected_median_ms"] / entry["median_ms"]
+        assert entry["pandas_unprotected_to_view_ratio"] == pytest.approx(bare, rel=0.02, abs=0.06)
     assert size["slowest"]["p95_ms"] == max(e["p95_ms"] for e in entries)
     # Computed afresh each round, not answered from what the first request kept.
     faster_when_kept = [e["kept_median_ms"] < e["median_ms"] for e in entries]
@@ -83,6 +85,10 @@ def test_the_views_shown_figures_equal_pandas(section: dict[str, Any]) -> None:
     assert comparison["examples"]
     for example in comparison["examples"]:
         assert example["view"] == example["pandas"] > 0
+    # Every visit cell, shown or not, has the status and value of pandas' own protection.
+    protected = section["sizes"][0]["protected_comparison"]
+    assert protected["cells_compared"] >= comparison["cells_compared"]
+    assert protected["mismatches"] == 0, protected["first_mismatches"]
 
 
 @slow
@@ -94,6 +100,7 @@ def test_targets_follow_from_the_numbers(section: dict[str, Any]) -> None:
     faster = all(e["median_ms"] < e["pandas_median_ms"] for e in entries)
     assert targets[keys["faster"]] is faster
     assert targets[keys["same"]] is True
+    assert targets[keys["same_protected"]] is True
     assert targets[keys["ingest"]] is section["ingestion"]["target_met"]
     lines = analytics_bench.summary_lines(section)
     assert lines[0].startswith("  planning/ingest:")
