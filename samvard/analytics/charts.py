@@ -11,6 +11,14 @@ bar, so long names of municipalities and clinics fit on a narrow screen.
 A figure that is not shown (suppressed, or unknown at the source) is drawn as a gap with the
 marker "..": a bar is left out, a line is broken. Every colour has at least 4.5:1 contrast
 against white, and lines also differ in dash pattern, so colour is never the only cue.
+
+A series whose table also has its lowest and highest ("<key>_min", "<key>_max") is drawn
+with that range. An asylum count holding Migrationsverket's ".." (1–4 each) has no exact
+value, only its bounds: a line chart draws a light band between the bounds and an error bar
+in each month, a bar chart a solid bar to the lowest and an outlined part up to the highest.
+A figure computed from such counts (the need, the number waiting) is drawn at its value
+with the same band and bars around it. The legend, the title of each mark and the chart's
+description say that it is a range and why; the table beside the chart has the same range.
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from samvard.analytics.exports import MISSING
-from samvard.analytics.results import Cell, CellStatus, Column, Table
+from samvard.analytics.figures_parts import BOUND_SUFFIXES, RANGED
+from samvard.analytics.results import Cell, CellStatus, Column, Row, Table
 
 SVG_NS = "http://www.w3.org/2000/svg"
 PALETTE = ("#1d4f91", "#b14f00", "#2f6f3a", "#7b3f99", "#8a6d00", "#00707a")
@@ -55,6 +64,11 @@ HIDDEN_TITLE = {
     CellStatus.SUPPRESSED: "visas inte: skyddas så att enskilda inte kan pekas ut",
     CellStatus.UNKNOWN: "okänt i källan, inte noll",
 }
+# Why a series is drawn as a range: a count with a ".." in it, or a figure computed from one.
+RANGE_WHY_COUNT = "spann: Migrationsverket redovisar inte antal 1–4 (..), exakt antal okänt"
+RANGE_WHY_DERIVED = "spann: beräknat från antal som Migrationsverket redovisar som .. (1–4)"
+BAND_OPACITY = "0.18"
+CAP_WIDTH = 10
 
 
 def display_number(value: float | int) -> str:
@@ -82,6 +96,62 @@ class _Series:
     column: Column
     colour: str
     dash: str
+    bounds: tuple[int, int] | None = None  # the columns of its lowest and highest
+
+    @property
+    def why(self) -> str:
+        return RANGE_WHY_COUNT if self.column.key in RANGED else RANGE_WHY_DERIVED
+
+    @property
+    def legend_label(self) -> str:
+        if self.bounds is None:
+            return self.column.label
+        return f"{self.column.label}; fältet visar spannet lägst–högst"
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One series in one row as the chart draws it."""
+
+    point: float | None  # the figure, when it is shown
+    span: tuple[float, float] | None  # lowest and highest, when both are shown and differ
+    hidden: Cell  # what to mark when neither is there
+
+    @property
+    def drawn(self) -> bool:
+        return self.point is not None or self.span is not None
+
+    @property
+    def low(self) -> float:
+        return self.span[0] if self.span is not None else float(self.point or 0)
+
+    @property
+    def high(self) -> float:
+        return self.span[1] if self.span is not None else float(self.point or 0)
+
+    def text(self) -> str:
+        if self.span is not None and self.point is None:
+            return _span_text(*self.span)
+        return display_number(self.point or 0)
+
+
+def _read(row: Row, one: _Series) -> _Reading:
+    """The figure and range of a series in a row; a range is drawn only where both bounds
+    are shown, and marked as the table marks it ("–" when a bound is hidden)."""
+    cell = row.cells[one.index]
+    point = (
+        float(cell.value) if cell.status is CellStatus.SHOWN and cell.value is not None else None
+    )
+    span = None
+    hidden = cell
+    if one.bounds is not None:
+        low, high = (row.cells[i] for i in one.bounds)
+        if low.value is not None and high.value is not None:  # both shown
+            if low.value < high.value or point is None:
+                span = (float(low.value), float(high.value))
+        elif CellStatus.SUPPRESSED in (low.status, high.status):
+            hidden = Cell.suppressed()
+    return _Reading(point, span, hidden)
 
 
 def chart_svg(
@@ -105,13 +175,29 @@ def chart_svg(
 
 
 def _series(table: Table, keys: Sequence[str] | None) -> list[_Series]:
+    at = {column.key: index for index, column in enumerate(table.columns)}
+    ranged = {
+        key: (at[key + BOUND_SUFFIXES[0]], at[key + BOUND_SUFFIXES[1]])
+        for key in at
+        if all(key + end in at for end in BOUND_SUFFIXES)
+    }
+    # A bound is drawn with its series, never as a line of its own.
+    bounds = {key + end for key in ranged for end in BOUND_SUFFIXES}
     chosen = [
         (index, column)
         for index, column in enumerate(table.columns)
-        if column.numeric and (keys is None or column.key in keys)
+        if column.numeric
+        and (keys is None or column.key in keys)
+        and (keys is not None or column.key not in bounds)
     ]
     return [
-        _Series(index, column, PALETTE[n % len(PALETTE)], DASHES[n % len(DASHES)])
+        _Series(
+            index,
+            column,
+            PALETTE[n % len(PALETTE)],
+            DASHES[n % len(DASHES)],
+            ranged.get(column.key),
+        )
         for n, (index, column) in enumerate(chosen)
     ]
 
@@ -141,13 +227,37 @@ def _root(chart_id: str, height: int, title: str, desc: str, kind: str) -> ET.El
     return svg
 
 
+def _has_legend(series: Sequence[_Series]) -> bool:
+    # One plain series is named by the caption; a range always needs its explanation.
+    return len(series) > 1 or any(one.bounds is not None for one in series)
+
+
+def _legend_height(series: Sequence[_Series]) -> int:
+    return len(series) * LEGEND_LINE + 6 if _has_legend(series) else 0
+
+
 def _legend(svg: ET.Element, series: Sequence[_Series], top: int) -> int:
     """One line per series (swatch and name) from ``top``; returns the y below it."""
-    if len(series) < 2:
+    if not _has_legend(series):
         return top
     for n, one in enumerate(series):
         y = top + n * LEGEND_LINE
         group = ET.SubElement(svg, "g", {"class": "legend-item"})
+        if one.bounds is not None:
+            ET.SubElement(
+                group,
+                "rect",
+                {
+                    "class": "legend-band",
+                    "x": "0",
+                    "y": str(y + 1),
+                    "width": "28",
+                    "height": "14",
+                    "fill": one.colour,
+                    "fill-opacity": BAND_OPACITY,
+                    "stroke": one.colour,
+                },
+            )
         ET.SubElement(
             group,
             "line",
@@ -161,7 +271,7 @@ def _legend(svg: ET.Element, series: Sequence[_Series], top: int) -> int:
                 **({"stroke-dasharray": one.dash} if one.dash else {}),
             },
         )
-        ET.SubElement(group, "text", {"x": "36", "y": str(y + 13)}).text = one.column.label
+        ET.SubElement(group, "text", {"x": "36", "y": str(y + 13)}).text = one.legend_label
     return top + len(series) * LEGEND_LINE + 6
 
 
@@ -189,17 +299,21 @@ def _percent(value: float) -> str:
 
 
 def _hidden_count(table: Table, series: Sequence[_Series]) -> int:
-    return sum(
-        1
-        for row in table.rows
-        for one in series
-        if row.cells[one.index].status is not CellStatus.SHOWN
-    )
+    return sum(1 for row in table.rows for one in series if not _read(row, one).drawn)
 
 
-def _summary_end(table: Table, series: Sequence[_Series]) -> str:
+def _summary_end(table: Table, series: Sequence[_Series], rows: str) -> str:
+    """Which series are drawn as ranges and why, what is hidden, and where the figures are."""
+    text = ""
+    for one in series:
+        spans = sum(1 for row in table.rows if _read(row, one).span is not None)
+        if spans:
+            text += (
+                f" {one.column.label} visas som spann lägst–högst i {spans} av "
+                f"{len(table.rows)} {rows} ({one.why})."
+            )
     hidden = _hidden_count(table, series)
-    text = f" {hidden} värden visas inte (– eller okänt)." if hidden else ""
+    text += f" {hidden} värden visas inte (– eller okänt)." if hidden else ""
     return text + " Alla siffror finns i tabellen."
 
 
@@ -208,16 +322,10 @@ def _summary_end(table: Table, series: Sequence[_Series]) -> str:
 
 def _bar_chart(table: Table, series: Sequence[_Series], chart_id: str) -> ET.Element:
     rows = table.rows[:MAX_BARS]
-    shown = [
-        float(row.cells[one.index].value or 0)
-        for row in rows
-        for one in series
-        if row.cells[one.index].status is CellStatus.SHOWN
-    ]
-    top_value = max([*shown, 0.0])
+    readings = [_read(row, one) for row in rows for one in series]
+    top_value = max([*(r.high for r in readings if r.drawn), 0.0])
     group_height = LABEL_HEIGHT + len(series) * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP
-    legend_height = len(series) * LEGEND_LINE + 6 if len(series) > 1 else 0
-    height = legend_height + len(rows) * group_height
+    height = _legend_height(series) + len(rows) * group_height
     svg = _root(chart_id, height, table.caption, _bar_desc(table, series), "bar")
     y = _legend(svg, series, 0)
     for row in rows:
@@ -229,21 +337,30 @@ def _bar_chart(table: Table, series: Sequence[_Series], chart_id: str) -> ET.Ele
             ET.SubElement(text, "title").text = label
         y += LABEL_HEIGHT
         for one in series:
-            cell = row.cells[one.index]
+            reading = _read(row, one)
             name = f"{label}, {one.column.label}"
-            if cell.status is CellStatus.SHOWN and cell.value is not None:
-                _bar(group, one, float(cell.value), top_value, y, name)
+            if reading.drawn:
+                _bar(group, one, reading, top_value, y, name)
             else:
-                _hidden_mark(group, "0", y + 13, cell, name)
+                _hidden_mark(group, "0", y + 13, reading.hidden, name)
             y += BAR_HEIGHT + BAR_GAP
         y += GROUP_GAP
     return svg
 
 
 def _bar(
-    group: ET.Element, one: _Series, value: float, top_value: float, y: int, name: str
+    group: ET.Element, one: _Series, reading: _Reading, top_value: float, y: int, name: str
 ) -> None:
-    width = BAR_SPAN * max(value, 0.0) / top_value if top_value > 0 else 0.0
+    """A bar to the figure; for a count known only as a range, a solid bar to its lowest and
+    an outlined part up to its highest; for a computed figure, an error bar over its range."""
+
+    def width(value: float) -> float:
+        return BAR_SPAN * max(value, 0.0) / top_value if top_value > 0 else 0.0
+
+    value = reading.point if reading.point is not None else reading.low
+    title = f"{name}: {reading.text()}"
+    if reading.span is not None:
+        title += f" ({one.why})"
     bar = ET.SubElement(
         group,
         "rect",
@@ -251,19 +368,74 @@ def _bar(
             "class": "bar",
             "x": "0",
             "y": str(y),
-            "width": _percent(width),
+            "width": _percent(width(value)),
             "height": str(BAR_HEIGHT),
             "fill": one.colour,
             "data-series": one.column.key,
             "data-value": repr(value),
         },
     )
-    ET.SubElement(bar, "title").text = f"{name}: {display_number(value)}"
+    ET.SubElement(bar, "title").text = title
+    if reading.span is not None:
+        low, high = reading.span
+        span = ET.SubElement(
+            group,
+            "g",
+            {"class": "bar-range", "data-low": repr(low), "data-high": repr(high)},
+        )
+        ET.SubElement(span, "title").text = title
+        if reading.point is None:
+            ET.SubElement(
+                span,
+                "rect",
+                {
+                    "x": _percent(width(low)),
+                    "y": str(y + 1),
+                    "width": _percent(width(high) - width(low)),
+                    "height": str(BAR_HEIGHT - 2),
+                    "fill": one.colour,
+                    "fill-opacity": BAND_OPACITY,
+                    "stroke": one.colour,
+                    "stroke-width": "2",
+                },
+            )
+        else:
+            middle = y + BAR_HEIGHT / 2
+            _whisker_h(span, one, width(low), width(high), middle)
     ET.SubElement(
         group,
         "text",
-        {"class": "bar-value", "x": _percent(width), "dx": "6", "y": str(y + 13)},
-    ).text = display_number(value)
+        {"class": "bar-value", "x": _percent(width(reading.high)), "dx": "6", "y": str(y + 13)},
+    ).text = reading.text()
+
+
+def _whisker_h(group: ET.Element, one: _Series, start: float, end: float, y: float) -> None:
+    """A horizontal error bar from ``start`` to ``end`` (percent) at ``y``, with end caps."""
+    ET.SubElement(
+        group,
+        "line",
+        {
+            "x1": _percent(start),
+            "x2": _percent(end),
+            "y1": f"{y:.1f}",
+            "y2": f"{y:.1f}",
+            "stroke": INK,
+            "stroke-width": "2",
+        },
+    )
+    for x in (start, end):
+        ET.SubElement(
+            group,
+            "rect",
+            {
+                "x": _percent(x),
+                "y": f"{y - CAP_WIDTH / 2:.1f}",
+                "width": "2",
+                "height": str(CAP_WIDTH),
+                "fill": INK,
+                "transform": "translate(-1 0)",
+            },
+        )
 
 
 def _shorten(label: str) -> str:
@@ -277,21 +449,20 @@ def _bar_desc(table: Table, series: Sequence[_Series]) -> str:
     for one in series:
         best = _extreme(table, one, highest=True)
         if best is not None:
-            label, value = best
-            parts.append(f"{one.column.label}: högst för {label} ({display_number(value)}).")
-    return " ".join(parts) + _summary_end(table, series)
+            label, reading = best
+            parts.append(f"{one.column.label}: högst för {label} ({reading.text()}).")
+    return " ".join(parts) + _summary_end(table, series, "rader")
 
 
-def _extreme(table: Table, one: _Series, *, highest: bool) -> tuple[str, float] | None:
-    values = [
-        (row_label(row.labels), float(row.cells[one.index].value or 0))
-        for row in table.rows
-        if row.cells[one.index].status is CellStatus.SHOWN
-    ]
-    if not values:
+def _extreme(table: Table, one: _Series, *, highest: bool) -> tuple[str, _Reading] | None:
+    """The row where the series is highest (by its highest) or lowest (by its lowest)."""
+    readings = [(row_label(row.labels), _read(row, one)) for row in table.rows]
+    drawn = [(label, reading) for label, reading in readings if reading.drawn]
+    if not drawn:
         return None
-    pick = max if highest else min
-    return pick(values, key=lambda pair: pair[1])
+    if highest:
+        return max(drawn, key=lambda pair: pair[1].high)
+    return min(drawn, key=lambda pair: pair[1].low)
 
 
 # -- Line chart --------------------------------------------------------------------------------
@@ -310,15 +481,10 @@ def nice_ceiling(value: float) -> float:
 
 def _line_chart(table: Table, series: Sequence[_Series], chart_id: str) -> ET.Element:
     rows = table.rows
-    shown = [
-        float(row.cells[one.index].value or 0)
-        for row in rows
-        for one in series
-        if row.cells[one.index].status is CellStatus.SHOWN
-    ]
-    top_value = nice_ceiling(max([*shown, 0.0]))
-    legend_height = len(series) * LEGEND_LINE + 6 if len(series) > 1 else 0
-    plot_top = legend_height + 20
+    readings = {one.index: [_read(row, one) for row in rows] for one in series}
+    top = [r.high for found in readings.values() for r in found if r.drawn]
+    top_value = nice_ceiling(max([*top, 0.0]))
+    plot_top = _legend_height(series) + 20
     plot_bottom = plot_top + LINE_PLOT_HEIGHT
     height = plot_bottom + 30
     svg = _root(chart_id, height, table.caption, _line_desc(table, series), "line")
@@ -338,22 +504,135 @@ def _line_chart(table: Table, series: Sequence[_Series], chart_id: str) -> ET.El
         group = ET.SubElement(
             svg, "g", {"class": "series", "data-series": one.column.key, "stroke": one.colour}
         )
+        found = readings[one.index]
+        if one.bounds is not None:
+            _band(group, one, found, x_of, y_of, height)
         previous: tuple[float, float] | None = None
         for index, row in enumerate(rows):
-            cell = row.cells[one.index]
+            reading = found[index]
             name = f"{row_label(row.labels)}, {one.column.label}"
-            if cell.status is not CellStatus.SHOWN or cell.value is None:
+            if not reading.drawn:
                 _hidden_mark(
-                    group, _percent(x_of(index)), plot_bottom - 4, cell, name, anchor="middle"
+                    group,
+                    _percent(x_of(index)),
+                    plot_bottom - 4,
+                    reading.hidden,
+                    name,
+                    anchor="middle",
                 )
+            if reading.span is not None:
+                _whisker_v(group, one, reading, x_of(index), y_of, name)
+            if reading.point is None:
                 previous = None
                 continue
-            point = (x_of(index), y_of(float(cell.value)))
+            point = (x_of(index), y_of(reading.point))
             if previous is not None:
                 _segment(group, one, previous, point)
-            _point(group, one, point, float(cell.value), name)
+            _point(group, one, point, reading.point, name)
             previous = point
     return svg
+
+
+def _band(
+    group: ET.Element,
+    one: _Series,
+    readings: Sequence[_Reading],
+    x_of: Callable[[int], float],
+    y_of: Callable[[float], float],
+    height: int,
+) -> None:
+    """A light band, edged in the series' colour, between the lowest and highest over each
+    run of months where both are known (an exact month narrows it to its figure).
+
+    Polygon points cannot be percentages, so the band is drawn in a nested SVG whose x runs
+    0–100 over the chart's width."""
+    runs: list[list[int]] = [[]]
+    for index, reading in enumerate(readings):
+        if reading.drawn:
+            runs[-1].append(index)
+        elif runs[-1]:
+            runs.append([])
+    runs = [run for run in runs if len(run) > 1]
+    if not runs:
+        return
+    plane = ET.SubElement(
+        group,
+        "svg",
+        {
+            "class": "band",
+            "x": "0",
+            "y": "0",
+            "width": "100%",
+            "height": str(height),
+            "viewBox": f"0 0 100 {height}",
+            "preserveAspectRatio": "none",
+            "overflow": "visible",
+            "aria-hidden": "true",
+        },
+    )
+    for run in runs:
+        upper = [f"{x_of(i):.2f},{y_of(readings[i].high):.1f}" for i in run]
+        lower = [f"{x_of(i):.2f},{y_of(readings[i].low):.1f}" for i in reversed(run)]
+        ET.SubElement(
+            plane,
+            "polygon",
+            {
+                "points": " ".join(upper + lower),
+                "fill": one.colour,
+                "fill-opacity": BAND_OPACITY,
+                # Its edges in the series' colour keep the band visible where it is thin;
+                # the stroke must not stretch with the plane's x scale.
+                "stroke": one.colour,
+                "stroke-width": "1",
+                "stroke-linejoin": "round",
+                "vector-effect": "non-scaling-stroke",
+            },
+        )
+
+
+def _whisker_v(
+    group: ET.Element,
+    one: _Series,
+    reading: _Reading,
+    x: float,
+    y_of: Callable[[float], float],
+    name: str,
+) -> None:
+    """A month's range as an error bar in the series' colour, with its text as title."""
+    low, high = reading.low, reading.high
+    bar = ET.SubElement(
+        group, "g", {"class": "range", "data-low": repr(low), "data-high": repr(high)}
+    )
+    ET.SubElement(bar, "title").text = f"{name}: {_span_text(low, high)} ({one.why})"
+    ET.SubElement(
+        bar,
+        "line",
+        {
+            "x1": _percent(x),
+            "x2": _percent(x),
+            "y1": f"{y_of(low):.1f}",
+            "y2": f"{y_of(high):.1f}",
+            "stroke-width": "2",
+        },
+    )
+    for value in (low, high):
+        ET.SubElement(
+            bar,
+            "rect",
+            {
+                "x": _percent(x),
+                "y": f"{y_of(value) - 1:.1f}",
+                "width": str(CAP_WIDTH),
+                "height": "2",
+                "fill": one.colour,
+                "stroke": "none",
+                "transform": f"translate({-CAP_WIDTH // 2} 0)",
+            },
+        )
+
+
+def _span_text(low: float, high: float) -> str:
+    return f"{display_number(low)}–{display_number(high)}"
 
 
 def _grid(svg: ET.Element, top_value: float, y_of: Callable[[float], float]) -> None:
@@ -445,7 +724,7 @@ def _line_desc(table: Table, series: Sequence[_Series]) -> str:
         low = _extreme(table, one, highest=False)
         if high is not None and low is not None:
             parts.append(
-                f"{one.column.label}: lägst {display_number(low[1])} ({low[0]}), "
-                f"högst {display_number(high[1])} ({high[0]})."
+                f"{one.column.label}: lägst {display_number(low[1].low)} ({low[0]}), "
+                f"högst {display_number(high[1].high)} ({high[0]})."
             )
-    return " ".join(parts) + _summary_end(table, series)
+    return " ".join(parts) + _summary_end(table, series, "månader")

@@ -237,6 +237,23 @@ def test_the_country_names_the_regions_without_visits(
     assert "Riket avser" not in national.get("/planering", params={"region": "01"}).text
 
 
+def test_charts_draw_ranged_counts_as_the_table_writes_them(national: TestClient) -> None:
+    # The country's new asylum seekers each month: 8 x (30 + 12 + 3 + 16) known, and
+    # Södertälje's 8 ".." cells (1-4 each).
+    html = national.get("/planering").text
+    months = section_of(html, "manader")
+    chart = months.split("</figure>")[0]
+    ranges = re.findall(r'class="range" data-low="([\d.]+)" data-high="([\d.]+)"', chart)
+    assert ranges[:3] == [("496.0", "520.0")] * 3
+    assert "2025-01, Nyinskrivna asylsökande: 496–520 (spann: Migrationsverket" in chart
+    assert "Nyinskrivna asylsökande; fältet visar spannet lägst–högst" in chart
+    assert 'data-series="nyinskrivna_min"' not in chart  # drawn with its count, not alone
+    texts = [text for status, text in table_cells(months) if status == "range"]
+    assert texts[0].startswith("496–520")  # the table under the chart says the same
+    bars = section_of(html, "omraden").split("</figure>")[0]
+    assert re.search(r'class="bar-range" data-low="[\d.]+" data-high="[\d.]+"', bars)
+
+
 def test_csv_export_has_the_figures_and_provenance(planner: TestClient) -> None:
     response = planner.get(
         "/planering/ovrig-vard", params={"kommun": HUDDINGE.kommun, "format": "csv"}

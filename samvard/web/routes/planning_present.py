@@ -28,9 +28,10 @@ _MUNICIPALITY = re.compile(r"[0-9]{4}")
 _HSA_ID = re.compile(r"[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*")
 
 NAME_COLUMN = "namn"
-# A chart draws few series on one axis: bars at most four counts (an interval's bounds are
-# left to the table), lines at most six (one colour and dash each); shares never share an
-# axis with counts. The table beside the chart has every column.
+# A chart draws few series on one axis: bars at most four counts, lines at most six (one
+# colour and dash each); shares never share an axis with counts. A range's bounds are drawn
+# with their series (a band, error bars), never as series of their own. The table beside
+# the chart has every column.
 MAX_SERIES = {"bar": 4, "line": 6}
 _BOUNDS = ("_min", "_max")
 _SHARES = ("andel", "procent")
@@ -169,8 +170,8 @@ def _range_cell(low: Cell, high: Cell) -> ShownCell | None:
     return None
 
 
-def _shown_table(table: Table, path: str, query: Mapping[str, str | None]) -> ShownTable:
-    table, ranges = ranged_table(table)
+def _shown_table(whole: Table, path: str, query: Mapping[str, str | None]) -> ShownTable:
+    table, ranges = ranged_table(whole)
     rows = tuple(
         _with_ranges(_shown_row(row, path, query), texts)
         for row, texts in zip(table.rows, ranges, strict=True)
@@ -181,7 +182,8 @@ def _shown_table(table: Table, path: str, query: Mapping[str, str | None]) -> Sh
     labels = {column.key: column.label for column in table.columns}
     return ShownTable(
         table=table,
-        chart=chart_svg(table, chart_id=f"diagram-{table.key}", columns=drawn),
+        # The chart reads the bounds the page's table shows as "lägst–högst".
+        chart=chart_svg(whole, chart_id=f"diagram-{table.key}", columns=drawn),
         rows=rows,
         drawn=tuple(labels[key] for key in drawn) if len(drawn) < len(numeric) else (),
         suppressed=CellStatus.SUPPRESSED in statuses,
@@ -202,8 +204,7 @@ def chart_columns(table: Table) -> list[str]:
         for column in table.columns
         if column.numeric and not any(part in column.key for part in _SHARES)
     ]
-    if table.chart == "bar":
-        keys = [key for key in keys if not key.endswith(_BOUNDS)]
+    keys = [key for key in keys if not key.endswith(_BOUNDS)]
     return keys[: MAX_SERIES.get(table.chart or "", 0)]
 
 
