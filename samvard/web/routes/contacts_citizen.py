@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samvard.access.schemas import Action
-from samvard.contacts import actions, queries
+from samvard.contacts import queries
 from samvard.contacts.models import Contact
 from samvard.contacts.policy import check_citizen
-from samvard.contacts.schemas import CitizenRow, ContactError
+from samvard.contacts.schemas import CitizenRow
 from samvard.core.db import utcnow
 from samvard.identity.models import Person
 from samvard.identity.queries import get_person, list_children
@@ -31,9 +31,8 @@ from samvard.web.routes.contacts_staff import (
     LastEventId,
     chat_context,
     find_contact,
-    posted,
+    send_message,
     stream,
-    web_error,
 )
 from samvard.web.templating import render
 
@@ -99,13 +98,10 @@ def post_chat(
 ) -> Response:
     """Send a chat message to the nurse."""
     contact = _citizen_contact(db, login, ref, Action.WRITE)
-    try:
-        message = actions.post_message(
-            db, actor=login.actor, contact=contact, body=body, client_id=client_id
-        )
-    except ContactError as error:
-        raise web_error(error) from error
-    return posted(request, f"/mina-sidor/kontakter/{contact.ref}", message.seq)
+    page = f"/mina-sidor/kontakter/{contact.ref}"
+    return send_message(
+        request, db, actor=login.actor, contact=contact, body=body, client_id=client_id, page=page
+    )
 
 
 @router.get("/{ref}/chatt/strom")

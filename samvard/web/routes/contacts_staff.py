@@ -99,10 +99,25 @@ def stream(request: Request, contact: Contact, last_event_id: str | None, after:
     return Streaming(body, media_type="text/event-stream", headers=headers)
 
 
-def posted(request: Request, page: str, seq: int) -> Response:
-    """After a chat post: JSON for the page script, a redirect back for a plain form."""
+def send_message(
+    request: Request,
+    db: Session,
+    *,
+    actor: Actor,
+    contact: Contact,
+    body: str,
+    client_id: str | None,
+    page: str,
+) -> Response:
+    """Post a chat message; answer with JSON for the page script, a redirect for a form."""
+    try:
+        message = actions.post_message(
+            db, actor=actor, contact=contact, body=body, client_id=client_id
+        )
+    except ContactError as error:
+        raise web_error(error) from error
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"seq": seq})
+        return JSONResponse({"seq": message.seq})
     return RedirectResponse(f"{page}#chatt", status_code=303)
 
 
@@ -168,13 +183,10 @@ def post_chat(
 ) -> Response:
     """Send a chat message to the patient."""
     contact = _staff_contact(db, login, ref, Action.WRITE)
-    actor: Actor = login.actor
-    message = _do(
-        lambda: actions.post_message(
-            db, actor=actor, contact=contact, body=body, client_id=client_id
-        )
+    page = f"/personal/kontakter/{contact.ref}"
+    return send_message(
+        request, db, actor=login.actor, contact=contact, body=body, client_id=client_id, page=page
     )
-    return posted(request, f"/personal/kontakter/{contact.ref}", message.seq)
 
 
 @router.get("/{ref}/chatt/strom")
