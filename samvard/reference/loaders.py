@@ -16,6 +16,7 @@ from functools import cache
 from importlib.resources import files
 
 _DATA_PACKAGE = "samvard.reference"
+ASYLUM_MONTHS_FILE = "migrationsverket_asylsokande_manad_2017-2018.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,27 @@ class Municipality:
     """Municipality name, e.g. ``"Upplands Väsby"``."""
     county_code: str
     """Two-digit code of the county the municipality lies in."""
+
+
+@dataclass(frozen=True, slots=True)
+class AsylumApplicationsMonth:
+    """Asylum applications made in Sweden in one month, as Migrationsverket published them."""
+
+    period: str
+    """The month, ``"ÅÅÅÅ-MM"``."""
+    total: int
+    """Every application made in the month; women plus men."""
+    women: int
+    men: int
+    unaccompanied: int
+    """Applications by unaccompanied minors; girls plus boys (counted in women and men too)."""
+    unaccompanied_girls: int
+    unaccompanied_boys: int
+    most_common_citizenship: str
+    """The citizenship with the most applications that month, in Swedish (e.g. ``"Syrien"``)."""
+    most_common_citizenship_count: int
+    preliminary: bool
+    """Monthly figures are preliminary: the yearly statistics revise them somewhat."""
 
 
 def _rows(filename: str, header: tuple[str, ...]) -> Iterator[dict[str, str]]:
@@ -99,6 +121,53 @@ def _population() -> tuple[tuple[str, int], ...]:
 
 
 @cache
+def _asylum_months() -> tuple[AsylumApplicationsMonth, ...]:
+    header = (
+        "period",
+        "totalt",
+        "kvinnor",
+        "man",
+        "ensamkommande_totalt",
+        "ensamkommande_flickor",
+        "ensamkommande_pojkar",
+        "vanligaste_medborgarskap",
+        "vanligaste_medborgarskap_antal",
+        "status",
+    )
+    statuses = {"preliminar": True, "slutlig": False}
+    months = []
+    for row in _rows(ASYLUM_MONTHS_FILE, header):
+        if row["status"] not in statuses:
+            raise ValueError(f"{row['period']}: unknown status {row['status']!r}")
+        month = AsylumApplicationsMonth(
+            period=_period(row["period"]),
+            total=int(row["totalt"]),
+            women=int(row["kvinnor"]),
+            men=int(row["man"]),
+            unaccompanied=int(row["ensamkommande_totalt"]),
+            unaccompanied_girls=int(row["ensamkommande_flickor"]),
+            unaccompanied_boys=int(row["ensamkommande_pojkar"]),
+            most_common_citizenship=row["vanligaste_medborgarskap"],
+            most_common_citizenship_count=int(row["vanligaste_medborgarskap_antal"]),
+            preliminary=statuses[row["status"]],
+        )
+        # A part that does not add up to its whole is a mistyped cell: fail rather than load it.
+        if month.total != month.women + month.men:
+            raise ValueError(f"{month.period}: totalt is not kvinnor + man")
+        if month.unaccompanied != month.unaccompanied_girls + month.unaccompanied_boys:
+            raise ValueError(f"{month.period}: ensamkommande_totalt is not flickor + pojkar")
+        months.append(month)
+    return tuple(months)
+
+
+def _period(value: str) -> str:
+    year, _, month = value.partition("-")
+    if len(year) != 4 or not year.isdigit() or month not in {f"{m:02d}" for m in range(1, 13)}:
+        raise ValueError(f"period must be ÅÅÅÅ-MM, got {value!r}")
+    return value
+
+
+@cache
 def _test_numbers(filename: str, column: str) -> tuple[str, ...]:
     rows = _rows(filename, (column, "kon"))
     return tuple(_digits(row[column], 12, column) for row in rows)
@@ -120,6 +189,16 @@ def population_by_municipality() -> dict[str, int]:
     SCB perturbs these figures, so they do not add up exactly to the national total.
     """
     return dict(_population())
+
+
+def asylum_applications_by_month() -> list[AsylumApplicationsMonth]:
+    """Return Migrationsverket's monthly asylum applications, January 2017 – November 2018.
+
+    The two Decembers were not published with the monthly series, so 2017-12 and 2018-12 are
+    absent, not zero: a caller that needs them must estimate them itself. The figures are the
+    preliminary monthly ones, by sex and with unaccompanied minors by sex.
+    """
+    return list(_asylum_months())
 
 
 def test_personnummer() -> list[str]:
