@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from samvard.access.guard import check
-from samvard.access.schemas import AccessRequest, Action, Actor, InfoSet, Purpose
+from samvard.access.guard import check_own
+from samvard.access.schemas import Action, Actor, InfoSet
 from samvard.assessment import engine_io
 from samvard.assessment.content import content_of, keep_snapshot
 from samvard.assessment.models import Assessment, AssessmentStatus
@@ -33,14 +33,7 @@ DEFAULT_REGION = "01"
 
 def authorize(session: Session, actor: Actor, person_id: int, action: Action) -> None:
     """The policy hook for the subject's assessments: self, or a guardian of the child."""
-    request = AccessRequest(
-        actor=actor,
-        info=InfoSet.TRIAGE,
-        purpose=Purpose.OWN_RECORDS,
-        action=action,
-        patient_pk=person_id,
-    )
-    check(session, request)
+    check_own(session, actor=actor, info=InfoSet.TRIAGE, patient_pk=person_id, action=action)
 
 
 def start(
