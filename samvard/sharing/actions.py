@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from samvard.access.guard import check
+from samvard.access.guard import check, check_own
 from samvard.access.schemas import AccessRequest, Action, Actor, ActorKind, InfoSet, Purpose
 from samvard.core.db import utcnow
 from samvard.identity.models import Person
@@ -118,12 +118,8 @@ def revoke_consent(session: Session, *, actor: Actor, patient: Person, consent_i
     consent = session.get(Consent, consent_id)
     if consent is None or consent.person_id != patient.id:
         raise SharingError("consent", "Samtycket finns inte.")
-    _check_write(
-        session,
-        actor=actor,
-        patient=patient,
-        purpose=Purpose.OWN_RECORDS,
-        info=InfoSet.SHARING,
+    check_own(
+        session, actor=actor, info=InfoSet.SHARING, patient_pk=patient.id, action=Action.WRITE
     )
     if consent.revoked_at is None:
         consent.revoked_at = utcnow()
@@ -140,12 +136,8 @@ def set_block(
 ) -> Block:
     """Block a care giver's (or one unit's) records from being shared. Idempotent."""
     _citizen_only(actor)
-    _check_write(
-        session,
-        actor=actor,
-        patient=patient,
-        purpose=Purpose.OWN_RECORDS,
-        info=InfoSet.SHARING,
+    check_own(
+        session, actor=actor, info=InfoSet.SHARING, patient_pk=patient.id, action=Action.WRITE
     )
     existing = session.scalar(
         select(Block).where(
@@ -175,12 +167,8 @@ def lift_block(session: Session, *, actor: Actor, patient: Person, block_id: int
     block = session.get(Block, block_id)
     if block is None or block.person_id != patient.id:
         raise SharingError("block", "Spärren finns inte.")
-    _check_write(
-        session,
-        actor=actor,
-        patient=patient,
-        purpose=Purpose.OWN_RECORDS,
-        info=InfoSet.SHARING,
+    check_own(
+        session, actor=actor, info=InfoSet.SHARING, patient_pk=patient.id, action=Action.WRITE
     )
     if block.lifted_at is None:
         block.lifted_at = utcnow()
