@@ -4,9 +4,9 @@ A warehouse is built the way a region's and Migrationsverket's reports reach it:
 generator writes every monthly file, and each file is ingested, one after another, through
 `samvard.analytics.ingest`. At 10 million visit rows that takes a while, so a finished
 warehouse is kept under bench/.cache, keyed by what decides its content (rows, months, seed,
-last month, rule version, and the warehouse's tables and columns); a later run reuses it.
-A directory without its `complete.json` was interrupted and is built again. After a change
-to the generator, remove bench/.cache to measure on the new data.
+last month, the generator's output version, rule version, and the warehouse's tables and
+columns); a later run reuses it. A directory without its `complete.json` was interrupted
+and is built again.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import duckdb
 
 from bench.support import progress
 from samvard.analytics import store
-from samvard.analytics.generate import generate, report_kind
+from samvard.analytics.generate import OUTPUT_VERSION, generate, report_kind
 from samvard.analytics.ingest import ingest
 from samvard.analytics.rules import RULE_VERSION
 from samvard.analytics.store import Receipt, Warehouse
@@ -71,7 +71,10 @@ def _schema_tag() -> str:
 
 def warehouse_key(rows: int, months: int, seed: int = SEED) -> str:
     """The cache directory's name for a warehouse."""
-    return f"warehouse-{rows}r-{months}m-s{seed}-{LAST_PERIOD}-rules{RULE_VERSION}-{_schema_tag()}"
+    return (
+        f"warehouse-{rows}r-{months}m-s{seed}-{LAST_PERIOD}-g{OUTPUT_VERSION}"
+        f"-rules{RULE_VERSION}-{_schema_tag()}"
+    )
 
 
 class _Reporter:

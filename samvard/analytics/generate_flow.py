@@ -54,12 +54,6 @@ UNKNOWN_SEX_SHARE = 0.004  # persons whose sex is left blank in the visit report
 # ---------------------------------------------------------------------------------------
 # Migrationsverket's monthly series, aligned to the generated periods
 
-# The generator has always used 67 unaccompanied boys for October 2018: the month's
-# unaccompanied total, where Migrationsverket's table has 21 girls and 46 boys. Its output is
-# pinned byte for byte (the benchmark keeps warehouses keyed on the generator's arguments), so
-# taking the published 46 is a deliberate change of the output, made with clearing those caches.
-_OCTOBER_2018_UNACCOMPANIED_BOYS = 67
-
 
 def published_series() -> list[tuple[int, int, int, int, int]]:
     """The 24 months 2017-01..2018-12 as (total, women, men, unaccompanied girls, boys).
@@ -77,7 +71,6 @@ def published_series() -> list[tuple[int, int, int, int, int]]:
         ]
         for month in asylum_applications_by_month()
     }
-    by_period["2018-10"][4] = _OCTOBER_2018_UNACCOMPANIED_BOYS
     nov17, jan18, nov18 = by_period["2017-11"], by_period["2018-01"], by_period["2018-11"]
     dec17 = [round((a + b) / 2) for a, b in zip(nov17, jan18, strict=True)]
     by_period["2017-12"] = dec17
