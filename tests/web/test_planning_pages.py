@@ -252,6 +252,10 @@ def test_charts_draw_ranged_counts_as_the_table_writes_them(national: TestClient
     assert texts[0].startswith("496–520")  # the table under the chart says the same
     bars = section_of(html, "omraden").split("</figure>")[0]
     assert re.search(r'class="bar-range" data-low="[\d.]+" data-high="[\d.]+"', bars)
+    # The waiting estimate's bounds are its band: the chart leaves no column to the table.
+    waiting = section_of(national.get("/planering/halsoundersokningar").text, "manader")
+    assert 'data-series="vantande"' in waiting and "Väntande, lägst" in waiting
+    assert "Diagrammet visar" not in waiting
 
 
 def test_csv_export_has_the_figures_and_provenance(planner: TestClient) -> None:

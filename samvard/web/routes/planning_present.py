@@ -178,7 +178,9 @@ def _shown_table(whole: Table, path: str, query: Mapping[str, str | None]) -> Sh
     )
     statuses = {cell.status for row in table.rows for cell in row.cells}
     drawn = chart_columns(table)
-    numeric = [column for column in table.columns if column.numeric]
+    # The bounds of a drawn series are in its chart (a band): they are not left to the table.
+    with_bounds = {key + end for key in drawn for end in _BOUNDS}
+    numeric = [c for c in table.columns if c.numeric and c.key not in with_bounds]
     labels = {column.key: column.label for column in table.columns}
     return ShownTable(
         table=table,
