@@ -21,6 +21,7 @@ from samvard.analytics.figures_filters import month_index, month_of
 from samvard.analytics.figures_sql import share_sql
 from samvard.analytics.need import Interval, WaitingMonth, estimate_waiting
 from samvard.analytics.scope import Scope
+from samvard.reference.loaders import list_regions
 
 MISSING_TABLE = (duckdb.CatalogException,)
 
@@ -32,6 +33,9 @@ class Reported:
     visits: dict[str, frozenset[str]] = field(default_factory=dict)  # region -> months
     asylum: frozenset[str] = frozenset()
     rule_version: str = ""
+    # Regions of the scope that have never reported visits. The country's visits add up the
+    # regions that did, while its asylum flow counts every region's asylum seekers.
+    silent: frozenset[str] = frozenset()
 
     @property
     def latest(self) -> str | None:
@@ -90,7 +94,13 @@ UNION ALL SELECT 'v', NULL, max(rule_version) FROM fact_meta"""
             asylum.add(value)
         elif value is not None:
             version = value
-    return Reported({r: frozenset(m) for r, m in visits.items()}, frozenset(asylum), version)
+    regions = {scope.region} if scope.region is not None else {r.code for r in list_regions()}
+    return Reported(
+        {r: frozenset(m) for r, m in visits.items()},
+        frozenset(asylum),
+        version,
+        frozenset(regions - visits.keys()),
+    )
 
 
 def _condition(geo: Geo, name: str) -> tuple[str, dict[str, str]]:
@@ -172,8 +182,12 @@ def waiting(
     """The waiting estimate from the first month with both reports up to `last`.
 
     A month without the area's visit report, or without the asylum-flow report, leaves the
-    estimate unknown from then on (need.estimate_waiting).
+    estimate unknown from then on (need.estimate_waiting). The country's estimate is unknown
+    while a region has never reported visits: its asylum seekers' need would count as
+    waiting, with none of its examinations to set against it.
     """
+    if area_region is None and reported.silent:
+        return []
     visit_months = reported.visit_months(area_region)
     both = sorted(m for m in visit_months if m in reported.asylum and m <= last)
     if not both:

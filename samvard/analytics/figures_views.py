@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from samvard.analytics.figures_cube import Geo
+from samvard.analytics.figures_cube import COUNTRY, Geo
 from samvard.analytics.figures_notes import with_country_note
 from samvard.analytics.figures_parts import (
     BAND_LABELS,
@@ -30,7 +30,7 @@ from samvard.analytics.figures_parts import (
     with_bounds,
 )
 from samvard.analytics.need import WaitingMonth
-from samvard.analytics.results import Cell, Row, Table
+from samvard.analytics.results import Cell, CellStatus, Row, Table
 
 NEED_TEXT = {
     "examination": "behovet av hälsoundersökning",
@@ -215,6 +215,19 @@ def overview(ctx: Context) -> tuple[Table, ...]:
     return tuple(t for t in tables if t is not None)
 
 
+def _share_of_need(ctx: Context, done: Cell, need: Cell) -> Cell:
+    """Examinations done as a share of the need, from the need before it is rounded to whole
+    persons. Unknown for the country while a region without visits in the period is left out
+    of its examinations but not of its need."""
+    frame = ctx.frame
+    if frame.selected == COUNTRY and frame.cube.silent_regions:
+        return Cell.unknown()
+    if need.status is not CellStatus.SHOWN:
+        return percent(done, need)  # hidden or unknown with the need
+    interval = frame.cube.need("examination", frame.need_place(frame.selected))
+    return percent(done, None if interval is None else interval.point)
+
+
 def examinations(ctx: Context) -> tuple[Table, ...]:
     """Hälsoundersökningar: done, need, estimated waiting, age spread and ranking."""
     frame = ctx.frame
@@ -228,7 +241,7 @@ def examinations(ctx: Context) -> tuple[Table, ...]:
             ("behov_halsoundersokning", need[0]),
             ("behov_halsoundersokning_min", need[1]),
             ("behov_halsoundersokning_max", need[2]),
-            ("andel_av_behov", percent(done, need[0])),
+            ("andel_av_behov", _share_of_need(ctx, done, need[0])),
         ]
     waiting = _waiting(ctx, frame.cube.period.last)
     figures += [

@@ -374,3 +374,14 @@ def test_a_small_count_is_suppressed_with_a_partner(known: duckdb.DuckDBPyConnec
         not (c.status is CellStatus.SHOWN and isinstance(c.value, int) and 0 < c.value < 5)
         for c in _cells(result)
     )
+
+
+def test_the_share_of_need_divides_by_the_need_before_it_is_rounded(
+    known: duckdb.DuckDBPyConnection,
+) -> None:
+    key = figures(
+        view(known, "halsoundersokningar", assumptions=Assumptions(health_examination=0.9)),
+        "nyckeltal",
+    )
+    assert key["behov_halsoundersokning"] == 55  # 0.9 x 61 = 54.9, in whole persons
+    assert key["andel_av_behov"] == pytest.approx(82.0)  # 45 / 54.9, not 45 / 55 = 81.8

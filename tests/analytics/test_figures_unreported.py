@@ -35,3 +35,30 @@ def test_regions_without_a_visit_report_are_unknown_and_the_country_adds_up_the_
     assert all(cell.status is CellStatus.UNKNOWN for cell in silent.values())
     total = next(t for t in result.tables if t.key == "nyckeltal").rows[0].cells[besok]
     assert total == by_region["01"]  # the country is the regions that reported
+
+
+def test_the_countrys_waiting_and_share_of_need_are_unknown_while_a_region_never_reported(
+    tmp_path: Path,
+) -> None:
+    generate(tmp_path / "files", rows=4000, months=2, last_period="2026-09", seed=7, workers=1)
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    for file in sorted((tmp_path / "files").iterdir()):
+        if not file.name.startswith("besok_09_"):  # Gotland has never reported
+            assert isinstance(ingest(warehouse, report_kind(file), file), Receipt)
+
+    with warehouse.reading() as connection:
+        country = build(
+            "halsoundersokningar", connection, Scope(True, None), Filters(), Assumptions()
+        )
+        region = build(
+            "halsoundersokningar", connection, Scope(True, None),
+            Filters.parse({"region": "01"}), Assumptions(),
+        )  # fmt: skip
+    for result, status in ((country, CellStatus.UNKNOWN), (region, CellStatus.SHOWN)):
+        key = next(t for t in result.tables if t.key == "nyckeltal")
+        cells = dict(zip((c.key for c in key.columns), key.rows[0].cells, strict=True))
+        # Gotland's asylum seekers count in the country's need but none of its examinations
+        # would be set against them: no estimate beats a wrong one.
+        assert cells["andel_av_behov"].status is status
+        assert cells["vantande"].status is status
+        assert cells["halsoundersokningar"].status is CellStatus.SHOWN
