@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from samvard.analytics.charts import HIDDEN_TEXT, HIDDEN_TITLE, chart_svg, display_number
+from samvard.analytics.figures_cube import STOCKS
 from samvard.analytics.figures_filters import municipality_names, region_names
 from samvard.analytics.figures_parts import BOUND_SUFFIXES, RANGED
 from samvard.analytics.results import Cell, CellStatus, Row, Table, ViewResult
@@ -29,9 +30,10 @@ _HSA_ID = re.compile(r"[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*")
 
 NAME_COLUMN = "namn"
 # A chart draws few series on one axis: bars at most four counts, lines at most six (one
-# colour and dash each); shares never share an axis with counts. A range's bounds are drawn
-# with their series (a band, error bars), never as series of their own. The table beside
-# the chart has every column.
+# colour and dash each); shares never share an axis with counts, and a stock (asylum seekers
+# registered at month end, a hundred times a month's visits) never shares one with monthly
+# counts, which it would flatten. A range's bounds are drawn with their series (a band,
+# error bars), never as series of their own. The table beside the chart has every column.
 MAX_SERIES = {"bar": 4, "line": 6}
 _BOUNDS = ("_min", "_max")
 _SHARES = ("andel", "procent")
@@ -207,6 +209,8 @@ def chart_columns(table: Table) -> list[str]:
         if column.numeric and not any(part in column.key for part in _SHARES)
     ]
     keys = [key for key in keys if not key.endswith(_BOUNDS)]
+    if any(key not in STOCKS for key in keys):
+        keys = [key for key in keys if key not in STOCKS]
     return keys[: MAX_SERIES.get(table.chart or "", 0)]
 
 
