@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from samvard.access.guard import check
-from samvard.access.schemas import AccessRequest, InfoSet
 from samvard.identity.models import Person
 from samvard.identity.queries import get_person
 from samvard.web.deps import Db, Login
 from samvard.web.errors import WebError
-from samvard.web.routes.staff import care_purpose, check_lookup, may_see_protected
+from samvard.web.routes.staff import check_demographics, check_lookup
 
 
 def get_patient(db: Db, login: Login, person_pk: int) -> Person:
@@ -33,15 +31,7 @@ def open_patient(db: Db, login: Login, person_pk: int) -> tuple[Person, bool]:
     Also returns whether name and address may be shown (protected identity).
     """
     person = get_patient(db, login, person_pk)
-    request = AccessRequest(
-        actor=login.actor,
-        info=InfoSet.DEMOGRAPHICS,
-        purpose=care_purpose(login),
-        patient_pk=person.id,
-    )
-    check(db, request)
-    shown = not person.protected_identity or may_see_protected(db, login, person.id)
-    return person, shown
+    return person, check_demographics(db, login, person)
 
 
 async def posted_form(request: Request) -> dict[str, str]:

@@ -16,7 +16,7 @@ from samvard.identity.queries import get_person_by_person_id
 from samvard.web import schemas
 from samvard.web.deps import CitizenLogin, Db, Login, OptionalLogin, StaffAtUnit
 from samvard.web.errors import LoginRequired, WebError
-from samvard.web.routes.staff import care_purpose, check_lookup, may_see_protected
+from samvard.web.routes.staff import check_demographics, check_lookup
 
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": schemas.ErrorResponse} for code in (400, 401, 403, 404, 413, 422)
@@ -87,14 +87,7 @@ def patient(db: Db, login: StaffAtUnit, person_id: str) -> schemas.PatientOut:
     if person is None:
         check_lookup(db, login, None)  # non-care roles get the same 403 as for a real patient
         raise WebError(404, "unknown_patient", "Det finns ingen patient med det personnumret.")
-    purpose = care_purpose(login)
-    check(
-        db,
-        AccessRequest(
-            actor=login.actor, info=InfoSet.DEMOGRAPHICS, purpose=purpose, patient_pk=person.id
-        ),
-    )
-    shown = not person.protected_identity or may_see_protected(db, login, person.id)
+    shown = check_demographics(db, login, person)
     return schemas.PatientOut(
         person_id=person.person_id,
         kind=person.id_kind,

@@ -23,7 +23,7 @@ from samvard.identity.numbers import InvalidPersonId, parse_person_id
 from samvard.identity.queries import get_person, get_person_by_person_id
 from samvard.web.deps import Db, Login, OptionalLogin, PathId
 from samvard.web.errors import LoginRequired, WebError
-from samvard.web.routes.staff import care_purpose, check_lookup, may_see_protected
+from samvard.web.routes.staff import check_demographics, check_lookup
 
 router = APIRouter(prefix="/fhir", tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
@@ -72,16 +72,7 @@ def _patient_json(db: Db, login: Login, person: Person) -> Resource:
     if actor.kind is ActorKind.CITIZEN:
         check_own(db, actor=actor, info=InfoSet.DEMOGRAPHICS, patient_pk=person.id)
         return mapping.patient_resource(person, show_protected=True)
-    check(
-        db,
-        AccessRequest(
-            actor=actor,
-            info=InfoSet.DEMOGRAPHICS,
-            purpose=care_purpose(login),
-            patient_pk=person.id,
-        ),
-    )
-    shown = not person.protected_identity or may_see_protected(db, login, person.id)
+    shown = check_demographics(db, login, person)
     return mapping.patient_resource(person, show_protected=shown)
 
 

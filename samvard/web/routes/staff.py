@@ -98,16 +98,26 @@ def patient_page(request: Request, db: Db, login: StaffAtUnit, person_pk: PathId
     if person is None:
         check_lookup(db, login, None)  # non-care roles get the same 403 as for a real patient
         raise WebError(404, "unknown_patient", "Patienten finns inte.")
-    purpose = care_purpose(login)
+    show_protected = check_demographics(db, login, person)
+    context = {"person": person, "show_protected": show_protected, "today": utcnow().date()}
+    return render(request, "patient.html", context)
+
+
+def check_demographics(db: Db, login: Login, person: Person) -> bool:
+    """Decide and log a staff read of the patient's details.
+
+    Returns whether the protected ones (name and address) may be shown as well.
+    """
     check(
         db,
         AccessRequest(
-            actor=login.actor, info=InfoSet.DEMOGRAPHICS, purpose=purpose, patient_pk=person.id
+            actor=login.actor,
+            info=InfoSet.DEMOGRAPHICS,
+            purpose=care_purpose(login),
+            patient_pk=person.id,
         ),
     )
-    show_protected = not person.protected_identity or may_see_protected(db, login, person.id)
-    context = {"person": person, "show_protected": show_protected, "today": utcnow().date()}
-    return render(request, "patient.html", context)
+    return not person.protected_identity or may_see_protected(db, login, person.id)
 
 
 def may_see_protected(db: Db, login: Login, person_pk: int) -> bool:
