@@ -105,9 +105,9 @@ def _found(
     # unchanged since an earlier round is not solved again).
     found = _alone(hidden, equations, hidden_in)
     if not found:
-        for component, rows in _components(hidden, equations, hidden_in):
+        for component, numbers in _components(hidden, equations, hidden_in):
             if component not in analysed:
-                analysed[component] = _determined(rows)
+                analysed[component] = _determined(numbers, equations, hidden)
             found.update(analysed[component])
     return found
 
@@ -251,11 +251,12 @@ def _components(
     hidden: Set[int],
     equations: Sequence[tuple[int, tuple[int, ...]]],
     hidden_in: Sequence[int],
-) -> list[tuple[frozenset[int], list[_Row]]]:
-    """Hidden cells linked by shared equations, each with its equations over hidden cells.
+) -> list[tuple[frozenset[int], list[int]]]:
+    """Hidden cells linked by shared equations, each with the numbers of its equations.
 
     Only equations that touch a hidden cell matter; shown cells move to the right-hand side,
-    and the right-hand side does not decide whether a cell is determined.
+    and the right-hand side does not decide whether a cell is determined. The equations'
+    rows are built later, and only for a component not analysed in an earlier round.
     """
     parent = {cell: cell for cell in hidden}
 
@@ -265,34 +266,47 @@ def _components(
             cell = parent[cell]
         return cell
 
-    rows: list[tuple[int, _Row]] = []
+    touching: list[tuple[int, int]] = []  # (equation, one of its hidden cells)
     for g, inside in enumerate(hidden_in):
         if not inside:
             continue
         total, parts = equations[g]
-        row = {total: 1} if total in hidden else {}
-        for part in parts:
-            if part in hidden:
-                row[part] = -1
-        first, *rest = row
-        for cell in rest:
-            parent[root(cell)] = root(first)
-        row[-1 - g] = 1
-        rows.append((first, row))
+        members = [total] if total in hidden else []
+        members += [part for part in parts if part in hidden]
+        first = root(members[0])
+        for cell in members[1:]:
+            top = root(cell)
+            if top != first:
+                parent[top] = first
+        touching.append((g, members[0]))
     cells_by_root: dict[int, list[int]] = {}
     for cell in sorted(hidden):
         cells_by_root.setdefault(root(cell), []).append(cell)
-    rows_by_root: dict[int, list[_Row]] = {}
-    for first, row in rows:
-        rows_by_root.setdefault(root(first), []).append(row)
+    numbers_by_root: dict[int, list[int]] = {}
+    for g, cell in touching:
+        numbers_by_root.setdefault(root(cell), []).append(g)
     return [
-        (frozenset(members), rows_by_root.get(top, []))
+        (frozenset(members), numbers_by_root.get(top, []))
         for top, members in sorted(cells_by_root.items(), key=lambda item: item[1][0])
     ]
 
 
-def _determined(rows: Iterable[_Row]) -> dict[int, tuple[int, ...]]:
-    """Hidden cells fixed by the equations, each with the groups whose sum gives it.
+def _row(equation: tuple[int, tuple[int, ...]], hidden: Set[int]) -> _Row:
+    """An equation over its hidden cells: the total +1, each part -1."""
+    total, parts = equation
+    row = {total: 1} if total in hidden else {}
+    for part in parts:
+        if part in hidden:
+            row[part] = -1
+    return row
+
+
+def _determined(
+    numbers: Sequence[int],
+    equations: Sequence[tuple[int, tuple[int, ...]]],
+    hidden: Set[int],
+) -> dict[int, tuple[int, ...]]:
+    """Hidden cells fixed by the equations numbered, each with the groups whose sum gives it.
 
     Gauss-Jordan elimination in exact integers, kept fully reduced: every pivot column is zero
     in all other rows. A cell is determined iff its unit vector is in the row space, and in a
@@ -301,13 +315,15 @@ def _determined(rows: Iterable[_Row]) -> dict[int, tuple[int, ...]]:
     `holding` indexes which pivot rows hold each non-pivot cell, so a new pivot is cleared from
     exactly those rows.
 
-    Most components have no determined cell, so each is first reduced without the record of
-    groups and shortest equations first (`_any_determined`), which fills in far less; only a
-    component with a determined cell is reduced again in the given order with the record.
+    Most components have no determined cell, so each is first reduced over its cells alone,
+    shortest equations first (`_any_determined`), which fills in far less; only a component
+    with a determined cell is reduced again in the given order with the record of groups
+    (negative keys: -1 - group -> multiplier).
     """
-    rows = list(rows)
-    if not _any_determined(rows):
+    bare = [_row(equations[g], hidden) for g in numbers]
+    if not _any_determined(bare):
         return {}
+    rows = [{**row, -1 - g: 1} for g, row in zip(numbers, bare, strict=True)]
     determined: dict[int, tuple[int, ...]] = {}
     for col, row in _reduce(rows).items():
         if all(c < 0 or c == col for c in row):
@@ -318,8 +334,7 @@ def _determined(rows: Iterable[_Row]) -> dict[int, tuple[int, ...]]:
 def _any_determined(rows: Sequence[_Row]) -> bool:
     """Whether any cell is determined: the same reduction over the cells alone, in an order
     that keeps the rows short. Which cells are determined does not depend on the order."""
-    bare = [{c: v for c, v in row.items() if c >= 0} for row in rows]
-    return any(len(row) == 1 for row in _reduce(sorted(bare, key=len)).values())
+    return any(len(row) == 1 for row in _reduce(sorted(rows, key=len)).values())
 
 
 def _reduce(rows: Iterable[_Row]) -> dict[int, _Row]:
