@@ -66,9 +66,10 @@ def suppress_indexed(
     number in error messages.
     """
     label = name if name is not None else int
-    for i, count in enumerate(counts):
-        if count is not None and count < 0:
-            raise ValueError(f"negative count for {label(i)!r}: {count}")
+    known = [count for count in counts if count is not None]
+    if known and min(known) < 0:
+        i = next(i for i, count in enumerate(counts) if count is not None and count < 0)
+        raise ValueError(f"negative count for {label(i)!r}: {counts[i]}")
     equations = _equations(groups, counts, label)
     member_of: list[list[int]] = [[] for _ in counts]
     for g, (total, parts) in enumerate(equations):
@@ -210,25 +211,26 @@ def _equations(
     counts: Sequence[int | None],
     label: Callable[[int], object],
 ) -> list[tuple[int, tuple[int, ...]]]:
-    """Groups as sorted, de-duplicated index tuples, checked against the values."""
-    found: set[tuple[int, tuple[int, ...]]] = set()
+    """Groups as sorted, de-duplicated index tuples, checked against the values.
+
+    A view passes thousands of groups on every request, so each is built and checked in as
+    few interpreted steps as possible: one set of sorted tuples, then one pass in order.
+    """
+    equations = sorted({(t, tuple(sorted(parts))) for t, parts in groups})
     size = len(counts)
-    for t, parts in groups:
-        members = tuple(sorted(parts))
-        key = (t, members)
-        if key in found:
-            continue  # the same group again: already checked
-        if not members or t in members or len(set(members)) != len(members):
-            raise ValueError(f"group of {label(t)!r} needs distinct parts other than the total")
-        if t < 0 or members[0] < 0 or t >= size or members[-1] >= size:
+    for t, members in equations:
+        if not members or t < 0 or members[0] < 0 or t >= size or members[-1] >= size:
+            if not members:
+                raise ValueError(f"group of {label(t)!r} needs distinct parts other than the total")
             raise ValueError(f"group of cell {t} names a cell without a value")
+        if t in members or len(set(members)) != len(members):
+            raise ValueError(f"group of {label(t)!r} needs distinct parts other than the total")
         total = counts[t]
         if total is not None:
             known = itemgetter(*members)(counts) if len(members) > 1 else (counts[members[0]],)
             if None not in known and total != sum(known):
                 raise ValueError(f"total of {label(t)!r} is not the sum of its parts")
-        found.add(key)
-    return sorted(found)
+    return equations
 
 
 def _alone(
