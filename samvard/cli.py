@@ -13,6 +13,10 @@ from pydantic import ValidationError
 from samvard.core.config import Settings
 from samvard.core.config import get_settings as _load_settings
 
+# How long a worker process may leave the supervisor's health check unanswered before it is
+# killed and replaced; a starting worker answers only once it has imported the platform.
+WORKER_STARTUP_SECONDS = 60
+
 
 def get_settings() -> Settings:
     """The settings, or a clear refusal to start (e.g. test logins in production)."""
@@ -65,6 +69,10 @@ def serve(host: str | None, port: int | None, workers: int, prepare: bool) -> No
         host=host,
         port=port,
         workers=workers,
+        # A new worker imports the command line and the app before it first answers the
+        # supervisor; on a busy machine that takes longer than uvicorn's 5 s, and the
+        # supervisor would kill and restart the workers over and over.
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
         proxy_headers=False,
         log_level="info",
         # Our own access log masks identifiers; uvicorn's would print raw paths.
