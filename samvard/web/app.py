@@ -42,7 +42,9 @@ from samvard.web.routes import (
     sharing_citizen,
     staff,
 )
-from samvard.web.routes.planning_upload_stream import remove_stale_uploads
+from samvard.web.routes.planning_upload_jobfiles import remove_stale
+from samvard.web.routes.planning_upload_jobs import jobs_directory
+from samvard.web.routes.planning_upload_stream import STALE_AFTER_SECONDS, remove_stale_uploads
 from samvard.web.security import CSRF_COOKIE, Signer, cookie_name
 from samvard.web.templating import make_templates
 
@@ -110,7 +112,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = app.state.settings
-    remove_stale_uploads(settings.analytics_path.parent, now=time.time())
+    data = settings.analytics_path.parent
+    remove_stale_uploads(data, now=time.time())
+    remove_stale(jobs_directory(data), now=time.time(), older_than=STALE_AFTER_SECONDS)
     # A producer node in a federation keeps the national engagement index current.
     pusher = None
     if needs_pusher(settings):

@@ -21,7 +21,6 @@ from samvard.analytics.store import Receipt, Warehouse
 from samvard.core.audit import AuditEntry
 from samvard.demo import personas
 from samvard.web.routes import planning_upload
-from samvard.web.routes.planning_upload_jobs import Jobs
 from tests.conftest import Database
 from tests.support.planning import STOCKHOLM, UPPSALA, asyl_csv, besok_csv
 from tests.support.web import CSRF_RE, client_for, login_staff
@@ -432,35 +431,6 @@ def problem_rows(html: str) -> list[list[str]]:
         ]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
     ]
-
-
-def test_finished_jobs_are_forgotten_after_a_while() -> None:
-    now = [0.0]
-    jobs = Jobs(keep_seconds=60, clock=lambda: now[0])
-    done = threading.Event()
-
-    def work(progress: Any) -> Rejection:
-        progress("Läser filen", 0.5)
-        done.wait(5)
-        return Rejection(file_name="a.csv", problems=())
-
-    job = jobs.start(7, "a.csv", work)
-    deadline = time.monotonic() + 5
-    while job.state().percent < 50 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    now[0] = 1000.0  # a running job is kept however long it runs
-    assert jobs.get(job.ref, 7) is job
-    assert jobs.get(job.ref, 8) is None
-    assert (job.state().step, job.state().percent, job.state().done) == ("Läser filen", 50, False)
-    done.set()
-    deadline = time.monotonic() + 5
-    while not job.state().done and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert job.state().done and job.state().percent == 100
-    now[0] = 1059.0
-    assert jobs.get(job.ref, 7) is job
-    now[0] = 1061.0
-    assert jobs.get(job.ref, 7) is None
 
 
 def test_uploads_left_by_a_killed_process_are_removed_and_fresh_ones_kept(tmp_path: Path) -> None:

@@ -155,7 +155,7 @@ async def upload(
             except BaseException:
                 path.unlink(missing_ok=True)
                 raise
-            return render(request, RESULT, _job_context(job.state()), 202)
+            return render(request, RESULT, _job_context(job), 202)
         # Without scripts the form waits for the answer, like any form.
         outcome = await run_in_threadpool(work, _unwatched)
         context = {**_context(request, scope), **_outcome(outcome)}
@@ -175,7 +175,7 @@ def upload_status(
     job = jobs_of(request.app.state).get(ref, login.web_session.id)
     if job is None:
         raise WebError(404, "no_such_upload", GONE)
-    context = _job_context(job.state())
+    context = _job_context(job)
     if request.headers.get("HX-Request") == "true":
         return render(request, RESULT, context)
     return render(request, "planning_upload.html", {**_context(request, scope), **context})
@@ -223,7 +223,7 @@ def _job_context(state: JobState) -> dict[str, Any]:
     """A job as the result area shows it: running, or finished with its answer."""
     context: dict[str, Any] = {**_labels(), "job": state}
     if state.done:
-        context.update(_outcome(state.outcome))
+        context.update(_outcome(state.outcome), interrupted=state.interrupted)
     return context
 
 
@@ -232,6 +232,7 @@ def _outcome(outcome: Outcome | None) -> dict[str, Any]:
         "result": outcome,
         "accepted": isinstance(outcome, Receipt),
         "failed": outcome is None,
+        "interrupted": False,
     }
 
 
