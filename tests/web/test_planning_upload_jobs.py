@@ -10,6 +10,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -279,6 +280,39 @@ def test_a_job_whose_process_died_is_interrupted(directory: Path) -> None:
         files.write(directory, alive)
         state = jobs.get(alive.ref, 7)
         assert state is not None and (state.done, state.interrupted) == (False, False)
+
+
+def test_the_file_of_a_job_whose_process_died_is_removed(directory: Path) -> None:
+    directory.mkdir()
+    data = directory.parent
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    uploads = {name: data / f".upload-{name}.csv" for name in ("dead", "silent", "running")}
+    for path in uploads.values():
+        path.write_text("region,period\n")
+    jobs = Jobs(directory, stale_seconds=60)
+    stored = {
+        "dead": record(ref="D" * 22, pid=ended.pid),
+        "silent": record(ref="S" * 22, heartbeat=time.time() - 61),
+        "running": record(ref="R" * 22),
+    }
+    for name, job in stored.items():
+        files.write(directory, replace(job, upload=uploads[name].name))
+    outside = data.parent / "elsewhere.csv"
+    outside.write_text("x")
+    files.write(directory, record(ref="E" * 22, pid=ended.pid, upload="../elsewhere.csv"))
+
+    states = {name: jobs.get(job.ref, 7) for name, job in stored.items()}
+    assert jobs.get("E" * 22, 7) is not None
+    assert {name: s.interrupted for name, s in states.items() if s} == {
+        "dead": True,
+        "silent": True,
+        "running": False,
+    }
+    # Only a dead process's file goes: a silent one may still be reading its own.
+    assert not uploads["dead"].exists()
+    assert uploads["silent"].exists() and uploads["running"].exists()
+    assert outside.exists()  # a name that is not an upload beside the warehouse
 
 
 def test_an_interrupted_job_is_forgotten_after_a_while(directory: Path) -> None:

@@ -178,8 +178,11 @@ def test_a_job_whose_worker_died_is_shown_as_interrupted(
             pid=killed.pid,
             host=files.HOST,
             heartbeat=time.time(),
+            upload=".upload-maj.csv",
         ),
     )
+    left = warehouse_path.parent / ".upload-maj.csv"
+    left.write_text("region,period\n")
     answer = second.get("/planering/uppladdning/jobb/" + "K" * 22, headers=HTMX)
     assert answer.status_code == 200
     assert "data-upload-job" not in answer.text  # the page stops polling
@@ -187,6 +190,7 @@ def test_a_job_whose_worker_died_is_shown_as_interrupted(
     assert "Inläsningen av besok-maj.csv avbröts innan den blev klar" in answer.text
     assert "Månadens tidigare version är oförändrad. Ladda upp filen igen." in answer.text
     assert "Inläsningen avbröts" in shown(first, "K" * 22)
+    assert not left.exists()  # the dead worker's file does not wait a day for a restart
 
 
 @pytest.mark.slow

@@ -151,7 +151,7 @@ async def upload(
         work = partial(read_in, warehouse, expected, path, name, scope.region)
         if request.headers.get("HX-Request") == "true":
             try:
-                job = jobs_of(request.app.state).start(owner, name, work)
+                job = jobs_of(request.app.state).start(owner, name, work, upload=path)
             except BaseException:
                 path.unlink(missing_ok=True)
                 raise

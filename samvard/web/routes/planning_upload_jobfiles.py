@@ -62,6 +62,8 @@ class JobRecord:
     finished_at: float | None = None
     failed: bool = False
     outcome: Outcome | None = None
+    # The uploaded file being read in (its name beside the warehouse), if any.
+    upload: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The record as JSON-ready data."""
@@ -78,6 +80,7 @@ class JobRecord:
             "finished_at": self.finished_at,
             "failed": self.failed,
             "outcome": outcome_to_json(self.outcome),
+            "upload": self.upload,
         }
 
     @classmethod
@@ -97,6 +100,7 @@ class JobRecord:
             finished_at=None if data["finished_at"] is None else float(data["finished_at"]),
             failed=bool(data["failed"]),
             outcome=outcome_from_json(data["outcome"]),
+            upload=str(data["upload"]),
         )
 
 

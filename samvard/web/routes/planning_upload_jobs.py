@@ -32,6 +32,7 @@ from starlette.datastructures import State
 from samvard.web.errors import WebError
 from samvard.web.routes import planning_upload_jobfiles as files
 from samvard.web.routes.planning_upload_jobfiles import HOST, JobRecord, Outcome
+from samvard.web.routes.planning_upload_stream import UPLOAD_PREFIX
 
 __all__ = ["JobState", "Jobs", "Outcome", "Progress", "jobs_directory", "jobs_of"]
 
@@ -95,8 +96,14 @@ class Jobs:
         self.stale_seconds = stale_seconds
         self.clock = clock
 
-    def start(self, owner: int, file_name: str, work: Work) -> JobState:
-        """Record a job for ``owner`` (a login session) and run ``work`` in a thread here."""
+    def start(
+        self, owner: int, file_name: str, work: Work, *, upload: Path | None = None
+    ) -> JobState:
+        """Record a job for ``owner`` (a login session) and run ``work`` in a thread here.
+
+        ``upload`` is the file the work reads, beside the warehouse: removed here should the
+        process running the job die.
+        """
         with files.locked(self.directory):
             self._forget_old()
             if len(files.refs(self.directory)) >= self.max_jobs:
@@ -110,6 +117,7 @@ class Jobs:
                 pid=os.getpid(),
                 host=HOST,
                 heartbeat=self.clock(),
+                upload=upload.name if upload is not None else "",
             )
             # On disk before the page can poll for it, whichever worker the poll reaches.
             files.write(self.directory, record, durable=True)
@@ -129,7 +137,10 @@ class Jobs:
         if self._expired(record):
             files.remove(self.directory, ref)
             return None
-        return self._state(record)
+        state = self._state(record)
+        if state.interrupted:
+            self._remove_upload(record)
+        return state
 
     def _state(self, record: JobRecord) -> JobState:
         finished = record.finished_at is not None
@@ -160,7 +171,17 @@ class Jobs:
         for ref in files.refs(self.directory):
             record = files.read(self.directory, ref)
             if record is not None and self._expired(record):
+                self._remove_upload(record)
                 files.remove(self.directory, ref)
+
+    def _remove_upload(self, record: JobRecord) -> None:
+        # A dead process's upload would otherwise wait a day for the cleanup at a start. A
+        # process that is only silent may still read its file, which is then left alone.
+        name = record.upload
+        if record.finished_at is not None or not name.startswith(UPLOAD_PREFIX) or "/" in name:
+            return
+        if not files.process_alive(record.pid, record.host):
+            (self.directory.parent / name).unlink(missing_ok=True)
 
 
 class _Runner:
