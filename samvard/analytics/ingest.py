@@ -11,7 +11,9 @@ that database and the valid rows go straight into it, typed, in the replacing tr
 
 from __future__ import annotations
 
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +37,13 @@ from samvard.analytics.validation import (
 
 # Progress: what is being done (Swedish, for the user) and how far the whole ingest has come.
 Progress = Callable[[str, float], None]
+# Each ingestion works in a private directory beside the warehouse (an upload saved from its
+# stream, DuckDB's spill files), removed when it ends. A process killed mid-ingest leaves its
+# directory behind; the next ingestion removes those older than a day, when none can still
+# be in use.
+WORKDIR_PREFIX = ".ingest-"
+STALE_WORKDIR_SECONDS = 24 * 60 * 60
+
 STEPS = {  # step: (its text, where it starts, where it ends) as fractions of the whole
     "checksum": ("Beräknar kontrollsumma", 0.0, 0.1),
     "read": ("Läser filen", 0.1, 0.45),
@@ -85,6 +94,23 @@ class Rejection:
 
 def _rejection(file_name: str, collector: Collector) -> Rejection:
     return Rejection(file_name, tuple(collector.problems()), dict(collector.totals))
+
+
+def remove_stale_workdirs(
+    directory: Path, *, now: float, older_than: float = STALE_WORKDIR_SECONDS
+) -> list[Path]:
+    """Remove the working directories of ingestions killed more than `older_than` seconds
+    ago (by the directory's last change); the ones removed."""
+    removed = []
+    for path in directory.glob(WORKDIR_PREFIX + "*"):
+        try:
+            stale = path.is_dir() and now - path.stat().st_mtime > older_than
+        except OSError:
+            continue  # removed meanwhile by another process
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 def _refused(file_name: str, message_sv: str, rule: str, row: int = 0) -> Rejection:
@@ -145,7 +171,8 @@ def ingest(
         return _refused(name, REGION_ONLY_VISITS, "not_allowed")
     steps = _Steps(progress)
     warehouse.path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".ingest-", dir=warehouse.path.parent) as tmp:
+    remove_stale_workdirs(warehouse.path.parent, now=time.time())
+    with tempfile.TemporaryDirectory(prefix=WORKDIR_PREFIX, dir=warehouse.path.parent) as tmp:
         workdir = Path(tmp)
         if isinstance(source, Path):
             path = source

@@ -14,7 +14,12 @@ import duckdb
 import pytest
 
 from samvard.analytics.contracts import ReportKind, column_names
-from samvard.analytics.ingest import Rejection, ingest
+from samvard.analytics.ingest import (
+    STALE_WORKDIR_SECONDS,
+    WORKDIR_PREFIX,
+    Rejection,
+    ingest,
+)
 from samvard.analytics.store import Receipt, Warehouse
 from tests.analytics.report_files import (
     asylum,
@@ -256,6 +261,23 @@ def test_reuploading_the_same_file_returns_the_same_receipt_and_changes_nothing(
     again = accepted(ingest(warehouse, ReportKind.BESOK, io.BytesIO(path.read_bytes()), "b.csv"))
     assert again == first
     assert snapshot(warehouse) == before
+
+
+def test_a_killed_ingestions_working_directory_is_removed_by_a_later_one_after_a_day(
+    tmp_path: Path, warehouse: Warehouse
+) -> None:
+    home = warehouse.path.parent
+    left = home / (WORKDIR_PREFIX + "killed")
+    (left / "spill").mkdir(parents=True)
+    (left / "upload.csv").write_bytes(b"x" * 1000)
+    day_ago = time.time() - STALE_WORKDIR_SECONDS - 60
+    os.utime(left, (day_ago, day_ago))
+    running = home / (WORKDIR_PREFIX + "running")  # another ingestion's, just begun
+    running.mkdir()
+    accepted(ingest(warehouse, ReportKind.BESOK, write_csv(tmp_path / "a.csv", VISITS)))
+    assert not left.exists()
+    assert running.exists()
+    assert [p.name for p in home.glob(WORKDIR_PREFIX + "*")] == [running.name]
 
 
 def test_a_new_version_replaces_only_its_month_and_reports_the_difference(
