@@ -7,10 +7,12 @@ BIN := $(VENV)/bin
 
 .PHONY: install run test test-fast lint typecheck bench browser messages clean
 
-# Creates .venv from the lock file (uv.lock) with exactly the locked versions.
+# Creates .venv from the lock file (uv.lock) with exactly the locked versions, compiled to
+# bytecode: the tests start many Python processes (servers, CLI runs, workers), and where
+# PYTHONDONTWRITEBYTECODE is set each of them would otherwise compile its imports again.
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 # Migrates, loads the demo world when the database is empty, serves on 127.0.0.1:8000.
 run: install

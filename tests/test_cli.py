@@ -103,9 +103,10 @@ def test_prepare_fills_an_empty_planning_warehouse_once(
     from samvard.analytics import demo
     from samvard.analytics.store import Warehouse
 
-    # The real demo load, only smaller: two months of a few thousand visits.
+    # The real demo load, only smaller: one month of a few thousand visits (a visit report
+    # per region and the asylum report; tests/analytics/test_demo.py loads more months).
     monkeypatch.setattr(
-        demo, "ensure_demo_warehouse", partial(demo.ensure_demo_warehouse, rows=3000, months=2)
+        demo, "ensure_demo_warehouse", partial(demo.ensure_demo_warehouse, rows=3000, months=1)
     )
     path = tmp_path / "planning.duckdb"
     cli._prepare_warehouse(path)

@@ -1,6 +1,6 @@
 """Browser tests: a real `uvicorn` process on loopback, driven by headless Chromium.
 
-One server per test module (on a private copy of the demo world), one browser per session.
+One server and one browser per test module (the server on a private copy of the demo world).
 Debian's Chromium is used as is; Playwright never downloads a browser here.
 """
 
@@ -132,9 +132,14 @@ def live_server(
         _stop(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
+    """One headless Chromium per test module.
+
+    Playwright's synchronous API keeps an event loop running in this thread for as long as
+    it is open; per module, it is closed before a test file that is not a browser test runs
+    on the same pytest worker (which then may call `asyncio.run`).
+    """
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

@@ -10,25 +10,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from samvard.core import audit, chain_tip
 from tests.conftest import Database
-
-
-def _record(n: int, outcome: str = "allowed") -> audit.AuditRecord:
-    return audit.AuditRecord(
-        actor_kind="staff",
-        actor_id=f"SE2321000016-T{n:04d}",
-        action="read",
-        resource="patient.demographics",
-        outcome=outcome,
-        reason="care_relation",
-        patient_id="189001019802",
-        actor_role="clinician",
-    )
+from tests.support.audit_writer import append_in_new_process, record
 
 
 def _append(db: Database, count: int) -> None:
     for n in range(count):
         with db.sessions.begin() as session:
-            audit.append(session, _record(n))
+            audit.append(session, record(n))
 
 
 def _verify(db: Database) -> audit.VerifyResult:
@@ -52,7 +40,7 @@ def test_chain_links_each_entry_to_the_previous(db: Database) -> None:
 def test_rolled_back_access_leaves_no_entry(db: Database) -> None:
     def failing_access() -> None:
         with db.sessions.begin() as session:
-            audit.append(session, _record(1))
+            audit.append(session, record(1))
             raise RuntimeError("the access failed")
 
     with pytest.raises(RuntimeError):
@@ -167,7 +155,7 @@ def test_rolled_back_append_is_not_remembered(db: Database) -> None:
 
     def failing_access() -> None:
         with db.sessions.begin() as session:
-            audit.append(session, _record(9))
+            audit.append(session, record(9))
             raise RuntimeError("the access failed")
 
     with pytest.raises(RuntimeError):
@@ -181,20 +169,11 @@ def test_rolled_back_append_is_not_remembered(db: Database) -> None:
 def test_many_appends_in_one_transaction_and_a_cold_process(db: Database) -> None:
     with db.sessions.begin() as session:
         for n in range(5):
-            audit.append(session, _record(n))
+            audit.append(session, record(n))
         key = chain_tip.database_key(session)
     chain_tip.forget(key)  # as a freshly started worker knows nothing
     _append(db, 2)
     assert _verify(db).checked == 7
-
-
-def _worker(url: str, count: int) -> None:
-    from samvard.core.db import make_engine, make_session_factory
-
-    sessions = make_session_factory(make_engine(url))
-    for n in range(count):
-        with sessions.begin() as session:
-            audit.append(session, _record(n))
 
 
 @pytest.mark.db
@@ -204,7 +183,7 @@ def test_parallel_processes_keep_one_linear_chain(db: Database) -> None:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_worker, args=(db.url, 40)) for _ in range(4)]
+    workers = [context.Process(target=append_in_new_process, args=(db.url, 40)) for _ in range(4)]
     for worker in workers:
         worker.start()
     for worker in workers:

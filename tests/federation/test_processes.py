@@ -23,6 +23,7 @@ from samvard.access.schemas import Purpose
 from samvard.core.config import Settings
 from samvard.demo import personas
 from samvard.demo.organisations import region_hsa_prefix
+from samvard.demo.people import citizen_range
 from samvard.federation import consumer
 from samvard.federation.demo_seed import HOME_MUNICIPALITY_CARE_GIVER
 from samvard.federation.keys import generate_node_key, write_key_file
@@ -236,6 +237,9 @@ def test_demo_starts_five_nodes_and_stops_them_all(tmp_path: Path) -> None:
         str(tmp_path / "demo"),
         "--lifetime",
         "2",
+        # The personas only: building the world is not what this test is about.
+        "--citizens",
+        str(citizen_range()[0]),
     ]
     result = subprocess.run(
         command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False

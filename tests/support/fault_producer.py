@@ -178,7 +178,15 @@ def main() -> None:
     parser.add_argument("--config", type=Path, required=True)
     args = parser.parse_args()
     config = json.loads(args.config.read_text(encoding="utf-8"))
-    uvicorn.run(build_app(config), host=args.host, port=args.port, log_level="warning")
+    # /hang/ never answers: on SIGTERM, waiting for it would only hold the test up until
+    # the process is killed, so what is still open is cancelled after a moment.
+    uvicorn.run(
+        build_app(config),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+    )
 
 
 if __name__ == "__main__":

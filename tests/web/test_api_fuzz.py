@@ -18,8 +18,10 @@ same requests on every run.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -38,11 +40,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from samvard.core.db import make_engine
 from samvard.demo import personas
 from samvard.reference import loaders
 from samvard.web.app import create_app
 from samvard.web.security import SESSION_COOKIE, cookie_name
-from tests.conftest import make_settings
+from tests.conftest import Database, make_settings
 from tests.support.web import client_for, login_citizen, login_staff
 
 pytestmark = pytest.mark.slow
@@ -144,18 +147,64 @@ def app_of(client: TestClient) -> FastAPI:
     return client.app
 
 
-@pytest.fixture(params=["anonymous", "citizen", "nurse"])
-def api_user(request: pytest.FixtureRequest, sqlite_world: Any) -> Iterator[ApiUser]:
+USERS = ["anonymous", "citizen", "nurse"]
+
+
+def _logged_in(client: TestClient, kind: str) -> ApiUser:
+    """`client` logged in as `kind`, checked with /api/v1/me."""
+    if kind == "citizen":
+        login_citizen(client, personas.CITIZEN.person_id)
+    elif kind == "nurse":
+        login_staff(client, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
+    me = client.get("/api/v1/me")
+    assert me.status_code == (401 if kind == "anonymous" else 200), me.text
+    return ApiUser(kind, client, dict(client.cookies.items()))
+
+
+@pytest.fixture(scope="module")
+def _module_world(
+    tmp_path_factory: pytest.TempPathFactory, _sqlite_world_template: Path
+) -> Iterator[Database]:
+    """A private copy of the demo world shared by the module's tests that change nothing."""
+    directory = tmp_path_factory.mktemp("api-fuzz")
+    shutil.copy(_sqlite_world_template, directory / "samvard.db")
+    url = f"sqlite:///{directory / 'samvard.db'}"
+    database = Database("sqlite", make_engine(url), url, [])
+    yield database
+    database.drop()
+
+
+@pytest.fixture(scope="module")
+def documented_api(_module_world: Database) -> None:
+    """An app built exactly like the ones under test documents the very same API.
+
+    Every app of this module is `client_for(a copy of the demo world)`: the settings differ
+    only in the database file, and no route depends on it. Building the OpenAPI document
+    takes FastAPI most of a second, so it is compared once here, not for every test.
+    """
+    with client_for(_module_world) as client:
+        assert app_of(client).openapi() == schema.raw_schema
+
+
+@pytest.fixture(params=USERS)
+def api_user(
+    request: pytest.FixtureRequest, sqlite_world: Any, documented_api: None
+) -> Iterator[ApiUser]:
+    """A fresh app on a private demo world for each test: the fuzzed requests change data."""
     with client_for(sqlite_world) as client:
-        if request.param == "citizen":
-            login_citizen(client, personas.CITIZEN.person_id)
-        elif request.param == "nurse":
-            login_staff(client, personas.NURSE.hsa_id, personas.VARDCENTRAL_UNIT)
-        me = client.get("/api/v1/me")
-        assert me.status_code == (401 if request.param == "anonymous" else 200), me.text
-        user = ApiUser(request.param, client, dict(client.cookies.items()))
-        assert user.app.openapi() == schema.raw_schema
-        yield user
+        yield _logged_in(client, request.param)
+
+
+@pytest.fixture(scope="module", params=USERS)
+def refused_user(
+    request: pytest.FixtureRequest, _module_world: Database, documented_api: None
+) -> Iterator[ApiUser]:
+    """One app and login per user for the module's tests whose every request is refused (4xx).
+
+    A refused request changes nothing, so these tests share one world, app and session.
+    """
+    with client_for(_module_world) as client:
+        yield _logged_in(client, request.param)
 
 
 def assert_error_envelope(status: int, content_type: str, request_id: str, body: bytes) -> None:
@@ -241,9 +290,9 @@ BAD_BODIES = [
 @pytest.mark.parametrize("operation", BODY_OPERATIONS, ids=lambda op: op.label)
 @pytest.mark.parametrize(("headers", "content"), BAD_BODIES)
 def test_bad_bodies_get_documented_errors(
-    api_user: ApiUser, operation: Operation, headers: dict[str, str], content: Any
+    refused_user: ApiUser, operation: Operation, headers: dict[str, str], content: Any
 ) -> None:
-    response = api_user.client.request(
+    response = refused_user.client.request(
         operation.method.upper(),
         operation.path,
         headers=headers,
