@@ -19,7 +19,7 @@ baseline demonstrably computes the same thing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ import pandas as pd
 
 from samvard.analytics import rules
 from samvard.analytics.facts import AGE_BANDS, MEASURES
-from samvard.analytics.results import CellStatus, ViewResult
+from samvard.analytics.results import Cell, CellStatus, Column, Table, ViewResult
 
 # (table kind, row label, column key) -> count
 Figures = dict[tuple[str, str, str], int]
@@ -250,11 +250,9 @@ class Comparison:
         }  # fmt: skip
 
 
-def compare(result: ViewResult, figures: Figures, into: Comparison) -> None:
-    """Check every shown visit cell of the view's tables against the pandas figures.
-
-    A place, month or band pandas did not find has no visits: zero.
-    """
+def visit_cells(result: ViewResult) -> Iterator[tuple[Table, str, str, Column, Cell]]:
+    """Every visit-count cell of the view's tables that pandas computes: the table, its kind
+    (TABLE_KINDS), the row's label ("" for a total), the column and the cell."""
     for table in result.tables:
         kind = TABLE_KINDS.get(table.key)
         if kind is None:
@@ -262,15 +260,25 @@ def compare(result: ViewResult, figures: Figures, into: Comparison) -> None:
         for row in table.rows:
             label = "" if kind == "total" else row.labels[0]
             for column, cell in zip(table.columns, row.cells, strict=True):
-                if column.key not in MEASURES or cell.status is not CellStatus.SHOWN:
-                    continue
-                expected = figures.get((kind, label, column.key), 0)
-                into.compared += 1
-                found = {
-                    "table": table.key, "row": label, "column": column.key,
-                    "view": cell.value, "pandas": expected,
-                }  # fmt: skip
-                if cell.value != expected:
-                    into.mismatches.append(found)
-                elif len(into.examples) < 2 and expected > 0:
-                    into.examples.append(found)
+                if column.key in MEASURES:
+                    yield table, kind, label, column, cell
+
+
+def compare(result: ViewResult, figures: Figures, into: Comparison) -> None:
+    """Check every shown visit cell of the view's tables against the pandas figures.
+
+    A place, month or band pandas did not find has no visits: zero.
+    """
+    for table, kind, label, column, cell in visit_cells(result):
+        if cell.status is not CellStatus.SHOWN:
+            continue
+        expected = figures.get((kind, label, column.key), 0)
+        into.compared += 1
+        found = {
+            "table": table.key, "row": label, "column": column.key,
+            "view": cell.value, "pandas": expected,
+        }  # fmt: skip
+        if cell.value != expected:
+            into.mismatches.append(found)
+        elif len(into.examples) < 2 and expected > 0:
+            into.examples.append(found)

@@ -33,16 +33,15 @@ import pandas as pd
 from bench.analytics_pandas import (
     _BAND_EDGES,
     _BAND_NAMES,
-    TABLE_KINDS,
     Comparison,
     Request,
     _chosen,
     classify,
     first_interventions,
+    visit_cells,
 )
 from samvard.analytics import rules
 from samvard.analytics.disclosure import Group, suppress
-from samvard.analytics.facts import MEASURES
 from samvard.analytics.figures_cube import IDENTITIES, SPLITS
 from samvard.analytics.results import CellStatus, ViewResult
 from samvard.reference.loaders import list_regions
@@ -274,24 +273,16 @@ def _cell_key(kind: str, label: str, measure: str, protected: Protected) -> Cell
 
 def compare_protected(result: ViewResult, protected: Protected, into: Comparison) -> None:
     """Check every visit cell of the view's tables, shown or not, against the baseline."""
-    for table in result.tables:
-        kind = TABLE_KINDS.get(table.key)
-        if kind is None:
+    for table, kind, label, column, cell in visit_cells(result):
+        key = _cell_key(kind, label, column.key, protected)
+        if key is None:
             continue
-        for row in table.rows:
-            label = "" if kind == "total" else row.labels[0]
-            for column, cell in zip(table.columns, row.cells, strict=True):
-                if column.key not in MEASURES:
-                    continue
-                key = _cell_key(kind, label, column.key, protected)
-                if key is None:
-                    continue
-                status, value = _expected(protected, key)
-                into.compared += 1
-                seen = cell.value if cell.status is CellStatus.SHOWN else None
-                if cell.status is not status or (status is CellStatus.SHOWN and seen != value):
-                    into.mismatches.append({
-                        "table": table.key, "row": label, "column": column.key,
-                        "view": cell.status.value, "view_value": seen,
-                        "pandas": status.value, "pandas_value": value,
-                    })  # fmt: skip
+        status, value = _expected(protected, key)
+        into.compared += 1
+        seen = cell.value if cell.status is CellStatus.SHOWN else None
+        if cell.status is not status or (status is CellStatus.SHOWN and seen != value):
+            into.mismatches.append({
+                "table": table.key, "row": label, "column": column.key,
+                "view": cell.status.value, "view_value": seen,
+                "pandas": status.value, "pandas_value": value,
+            })  # fmt: skip

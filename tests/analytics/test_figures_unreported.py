@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from samvard.analytics.assumptions import Assumptions
@@ -14,15 +15,23 @@ from samvard.analytics.scope import Scope
 from samvard.analytics.store import Receipt, Warehouse
 
 
+def _warehouse(tmp_path: Path, months: int, sent: Callable[[str], bool]) -> Warehouse:
+    """A generated warehouse holding only the files whose names `sent` accepts."""
+    generate(tmp_path / "files", rows=4000, months=months, last_period="2026-09", seed=7, workers=1)
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    for file in sorted((tmp_path / "files").iterdir()):
+        if sent(file.name):
+            assert isinstance(ingest(warehouse, report_kind(file), file), Receipt)
+    return warehouse
+
+
 def test_regions_without_a_visit_report_are_unknown_and_the_country_adds_up_the_others(
     tmp_path: Path,
 ) -> None:
-    generate(tmp_path / "files", rows=4000, months=1, last_period="2026-09", seed=7, workers=1)
-    warehouse = Warehouse(tmp_path / "w.duckdb")
-    for file in sorted((tmp_path / "files").iterdir()):
-        # Migrationsverket's month and one region's visits; the other twenty regions are late.
-        if file.name.startswith("asylsokande") or file.name.startswith("besok_01_"):
-            assert isinstance(ingest(warehouse, report_kind(file), file), Receipt)
+    # Migrationsverket's month and one region's visits; the other twenty regions are late.
+    warehouse = _warehouse(
+        tmp_path, 1, lambda name: name.startswith("asylsokande") or name.startswith("besok_01_")
+    )
 
     with warehouse.reading() as connection:
         result = build("oversikt", connection, Scope(True, None), Filters(), Assumptions())
@@ -40,11 +49,8 @@ def test_regions_without_a_visit_report_are_unknown_and_the_country_adds_up_the_
 def test_the_countrys_waiting_and_share_of_need_are_unknown_while_a_region_never_reported(
     tmp_path: Path,
 ) -> None:
-    generate(tmp_path / "files", rows=4000, months=2, last_period="2026-09", seed=7, workers=1)
-    warehouse = Warehouse(tmp_path / "w.duckdb")
-    for file in sorted((tmp_path / "files").iterdir()):
-        if not file.name.startswith("besok_09_"):  # Gotland has never reported
-            assert isinstance(ingest(warehouse, report_kind(file), file), Receipt)
+    # Gotland has never reported.
+    warehouse = _warehouse(tmp_path, 2, lambda name: not name.startswith("besok_09_"))
 
     with warehouse.reading() as connection:
         country = build(
