@@ -13,11 +13,11 @@ determined by the shown cells and the equations together.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
 from operator import itemgetter
 from typing import Any, TypeVar, cast
 
+from samvard.analytics.disclosure_solve import Equation, Equations, found
 from samvard.analytics.results import Cell, CellStatus
 
 MIN_SHOWN = 5
@@ -27,11 +27,6 @@ R = TypeVar("R", bound=Hashable)
 C = TypeVar("C", bound=Hashable)
 
 Group = tuple[K, tuple[K, ...]]  # (total cell, its parts): total == sum(parts)
-
-# A sparse equation over hidden cells: cell index (>= 0) -> coefficient. Negative keys carry
-# which group equations were combined into it (-1 - group index -> multiplier), so a cell
-# that turns out to be determined can be traced back to the groups that determine it.
-_Row = dict[int, int]
 
 
 def suppress(values: Mapping[K, int | None], groups: Iterable[Group[K]]) -> frozenset[K]:
@@ -66,59 +61,73 @@ def suppress_indexed(
     number in error messages.
     """
     label = name if name is not None else int
+    check_counts(counts, label)
+    return suppress_equations(counts, ListedEquations(groups, counts, label))
+
+
+def check_counts(counts: Sequence[int | None], label: Callable[[int], object]) -> None:
+    """ValueError for a negative count."""
     known = [count for count in counts if count is not None]
     if known and min(known) < 0:
         i = next(i for i, count in enumerate(counts) if count is not None and count < 0)
         raise ValueError(f"negative count for {label(i)!r}: {counts[i]}")
-    equations = _equations(groups, counts, label)
-    member_of: list[list[int]] = [[] for _ in counts]
-    for g, (total, parts) in enumerate(equations):
-        member_of[total].append(g)
-        for part in parts:
-            member_of[part].append(g)
+
+
+def suppress_equations(counts: Sequence[int | None], equations: Equations) -> frozenset[int]:
+    """The cells to hide, for counts already checked and groups described by `equations`.
+
+    Only the groups of hidden cells (and of the candidates for hiding) are ever asked for, so
+    the work grows with the cells to hide, not with the size of the table.
+    """
     hidden = {i for i, count in enumerate(counts) if count is None or 0 < count < MIN_SHOWN}
-    # How many hidden cells each group holds, as of the start of the round.
-    hidden_in = [0] * len(equations)
+    # How many hidden cells each group holds, as of the start of the round (absent: none).
+    hidden_in: dict[int, int] = {}
     for cell in hidden:
-        for g in member_of[cell]:
-            hidden_in[g] += 1
+        for g in equations.groups_of(cell):
+            hidden_in[g] = hidden_in.get(g, 0) + 1
     analysed: dict[frozenset[int], dict[int, tuple[int, ...]]] = {}
     while True:
-        found = _found(hidden, equations, hidden_in, analysed)
-        chosen = _secondaries(found, equations, member_of, hidden, hidden_in, counts)
+        determined = found(hidden, equations, hidden_in, analysed)
+        chosen = _secondaries(determined, equations, hidden, hidden_in, counts)
         if not chosen:
             return frozenset(hidden)
         hidden |= chosen
         for cell in chosen:
-            for g in member_of[cell]:
-                hidden_in[g] += 1
+            for g in equations.groups_of(cell):
+                hidden_in[g] = hidden_in.get(g, 0) + 1
 
 
-def _found(
-    hidden: Set[int],
-    equations: Sequence[tuple[int, tuple[int, ...]]],
-    hidden_in: Sequence[int],
-    analysed: dict[frozenset[int], dict[int, tuple[int, ...]]],
-) -> dict[int, tuple[int, ...]]:
-    """The determined hidden cells, each with the groups that give it away."""
-    # A group with one hidden cell gives it away at once and needs no elimination; only when
-    # there is none left is the whole system solved, one component at a time (a component
-    # unchanged since an earlier round is not solved again).
-    found = _alone(hidden, equations, hidden_in)
-    if not found:
-        for component, numbers in _components(hidden, equations, hidden_in):
-            if component not in analysed:
-                analysed[component] = _determined(numbers, equations, hidden)
-            found.update(analysed[component])
-    return found
+class ListedEquations:
+    """Equations given as a list of groups: sorted, de-duplicated and checked at once."""
+
+    def __init__(
+        self,
+        groups: Iterable[tuple[int, Sequence[int]]],
+        counts: Sequence[int | None],
+        label: Callable[[int], object],
+    ) -> None:
+        """Number the groups in their sort order; ValueError for an inconsistent group."""
+        self._equations = _equations(groups, counts, label)
+        self._member_of: list[list[int]] = [[] for _ in counts]
+        for g, (total, parts) in enumerate(self._equations):
+            self._member_of[total].append(g)
+            for part in parts:
+                self._member_of[part].append(g)
+
+    def groups_of(self, cell: int) -> Sequence[int]:
+        """The numbers of the groups the cell is in, ascending."""
+        return self._member_of[cell]
+
+    def members(self, group: int) -> Equation:
+        """The group's total and parts."""
+        return self._equations[group]
 
 
 def _secondaries(
-    found: Mapping[int, tuple[int, ...]],
-    equations: Sequence[tuple[int, tuple[int, ...]]],
-    member_of: Sequence[Sequence[int]],
+    determined: Mapping[int, tuple[int, ...]],
+    equations: Equations,
     hidden: Set[int],
-    hidden_in: Sequence[int],
+    hidden_in: Mapping[int, int],
     counts: Sequence[int | None],
 ) -> set[int]:
     """The shown cells to hide in this round, one for each determined cell that needs one."""
@@ -126,14 +135,14 @@ def _secondaries(
     touched: set[int] = set()  # groups that gained a hidden cell in this round
     # Cells fixed by the fewest equations first: those are the causes, and hiding a cell in
     # one of them often protects the cells fixed through it as well.
-    for cell, used in sorted(found.items(), key=lambda item: (len(item[1]), item[0])):
+    for cell, used in sorted(determined.items(), key=lambda item: (len(item[1]), item[0])):
         if touched.intersection(used):
             continue  # a cell hidden in this round may already protect it
-        extra = _choose(cell, used, equations, member_of, hidden, hidden_in, counts)
+        extra = _choose(cell, used, equations, hidden, hidden_in, counts)
         if extra is None:
             continue  # the equations alone fix it (e.g. duplicate groups): nothing helps
         chosen.add(extra)
-        touched.update(member_of[extra])
+        touched.update(equations.groups_of(extra))
     return chosen
 
 
@@ -233,163 +242,12 @@ def _equations(
     return equations
 
 
-def _alone(
-    hidden: Set[int],
-    equations: Sequence[tuple[int, tuple[int, ...]]],
-    hidden_in: Sequence[int],
-) -> dict[int, tuple[int, ...]]:
-    """Hidden cells that are the only hidden cell of some group, with the first such group."""
-    found: dict[int, tuple[int, ...]] = {}
-    for g, inside in enumerate(hidden_in):
-        if inside == 1:
-            total, parts = equations[g]
-            cell = total if total in hidden else next(p for p in parts if p in hidden)
-            if cell not in found:
-                found[cell] = (g,)
-    return found
-
-
-def _components(
-    hidden: Set[int],
-    equations: Sequence[tuple[int, tuple[int, ...]]],
-    hidden_in: Sequence[int],
-) -> list[tuple[frozenset[int], list[int]]]:
-    """Hidden cells linked by shared equations, each with the numbers of its equations.
-
-    Only equations that touch a hidden cell matter; shown cells move to the right-hand side,
-    and the right-hand side does not decide whether a cell is determined. The equations'
-    rows are built later, and only for a component not analysed in an earlier round.
-    """
-    parent = {cell: cell for cell in hidden}
-
-    def root(cell: int) -> int:
-        while parent[cell] != cell:
-            parent[cell] = parent[parent[cell]]
-            cell = parent[cell]
-        return cell
-
-    touching: list[tuple[int, int]] = []  # (equation, one of its hidden cells)
-    for g, inside in enumerate(hidden_in):
-        if not inside:
-            continue
-        total, parts = equations[g]
-        members = [total] if total in hidden else []
-        members += [part for part in parts if part in hidden]
-        first = root(members[0])
-        for cell in members[1:]:
-            top = root(cell)
-            if top != first:
-                parent[top] = first
-        touching.append((g, members[0]))
-    cells_by_root: dict[int, list[int]] = {}
-    for cell in sorted(hidden):
-        cells_by_root.setdefault(root(cell), []).append(cell)
-    numbers_by_root: dict[int, list[int]] = {}
-    for g, cell in touching:
-        numbers_by_root.setdefault(root(cell), []).append(g)
-    return [
-        (frozenset(members), numbers_by_root.get(top, []))
-        for top, members in sorted(cells_by_root.items(), key=lambda item: item[1][0])
-    ]
-
-
-def _row(equation: tuple[int, tuple[int, ...]], hidden: Set[int]) -> _Row:
-    """An equation over its hidden cells: the total +1, each part -1."""
-    total, parts = equation
-    row = {total: 1} if total in hidden else {}
-    for part in parts:
-        if part in hidden:
-            row[part] = -1
-    return row
-
-
-def _determined(
-    numbers: Sequence[int],
-    equations: Sequence[tuple[int, tuple[int, ...]]],
-    hidden: Set[int],
-) -> dict[int, tuple[int, ...]]:
-    """Hidden cells fixed by the equations numbered, each with the groups whose sum gives it.
-
-    Gauss-Jordan elimination in exact integers, kept fully reduced: every pivot column is zero
-    in all other rows. A cell is determined iff its unit vector is in the row space, and in a
-    fully reduced basis that holds iff some row has that cell as its only cell: writing the
-    unit vector as a combination of rows, each row's coefficient is read off its own pivot.
-    `holding` indexes which pivot rows hold each non-pivot cell, so a new pivot is cleared from
-    exactly those rows.
-
-    Most components have no determined cell, so each is first reduced over its cells alone,
-    shortest equations first (`_any_determined`), which fills in far less; only a component
-    with a determined cell is reduced again in the given order with the record of groups
-    (negative keys: -1 - group -> multiplier).
-    """
-    bare = [_row(equations[g], hidden) for g in numbers]
-    if not _any_determined(bare):
-        return {}
-    rows = [{**row, -1 - g: 1} for g, row in zip(numbers, bare, strict=True)]
-    determined: dict[int, tuple[int, ...]] = {}
-    for col, row in _reduce(rows).items():
-        if all(c < 0 or c == col for c in row):
-            determined[col] = tuple(sorted(-1 - c for c in row if c < 0))
-    return determined
-
-
-def _any_determined(rows: Sequence[_Row]) -> bool:
-    """Whether any cell is determined: the same reduction over the cells alone, in an order
-    that keeps the rows short. Which cells are determined does not depend on the order."""
-    return any(len(row) == 1 for row in _reduce(sorted(rows, key=len)).values())
-
-
-def _reduce(rows: Iterable[_Row]) -> dict[int, _Row]:
-    """The fully reduced rows by pivot cell, each row's pivot its lowest cell when it is taken.
-
-    Rows that reduce to no cell are implied by those already taken and are dropped.
-    """
-    pivots: dict[int, _Row] = {}
-    holding: dict[int, set[int]] = {}  # may still name rows that lost the cell since
-    for equation in rows:
-        row = equation
-        for col in [c for c in row if c in pivots]:
-            row = _eliminate(row, pivots[col], col)
-        cols = [c for c in row if c >= 0]
-        if not cols:
-            continue
-        col = min(cols)
-        for other in holding.pop(col, ()):
-            before = pivots[other]
-            if col in before:
-                after = _eliminate(before, row, col)
-                pivots[other] = after
-                for c in after.keys() - before.keys():
-                    if c >= 0:
-                        holding.setdefault(c, set()).add(other)
-        pivots[col] = row
-        for c in cols:
-            if c != col:
-                holding.setdefault(c, set()).add(col)
-    return pivots
-
-
-def _eliminate(row: _Row, pivot: _Row, col: int) -> _Row:
-    """`row` scaled and minus `pivot` scaled so that `col` vanishes, divided by the gcd."""
-    a, b = pivot[col], row[col]
-    result = dict(row) if a == 1 else {c: a * v for c, v in row.items()}
-    for c, v in pivot.items():
-        value = result.get(c, 0) - b * v
-        if value:
-            result[c] = value
-        else:
-            del result[c]
-    divisor = math.gcd(*result.values()) if result else 1
-    return {c: v // divisor for c, v in result.items()} if divisor > 1 else result
-
-
 def _choose(
     cell: int,
     used: Iterable[int],
-    equations: Sequence[tuple[int, tuple[int, ...]]],
-    member_of: Sequence[Sequence[int]],
+    equations: Equations,
     hidden: Set[int],
-    hidden_in: Sequence[int],
+    hidden_in: Mapping[int, int],
     counts: Sequence[int | None],
 ) -> int | None:
     """The shown cell to hide next so that `cell` is no longer determined.
@@ -406,21 +264,21 @@ def _choose(
     """
     best: tuple[tuple[bool, bool, int, bool, int, int], int] | None = None
     for g in used:
-        total, parts = equations[g]
+        total, parts = equations.members(g)
         has_cell = cell == total or cell in parts
         for member in (total, *parts):
             count = counts[member]
             if member in hidden or count is None:
                 continue
-            exposed = sum(1 for other in member_of[member] if other != g and not hidden_in[other])
+            exposed = sum(
+                1
+                for other in equations.groups_of(member)
+                if other != g and not hidden_in.get(other)
+            )
             rank = (not has_cell, member == total, exposed, count == 0, count, member)
             if best is None or rank < best[0]:
                 best = (rank, member)
     return None if best is None else best[1]
-
-
-def _members(equation: tuple[int, tuple[int, ...]]) -> tuple[int, ...]:
-    return (equation[0], *equation[1])
 
 
 def _dimension(

@@ -2,7 +2,8 @@
 
 A family is a measure alone, or a measure with the measures that add up to it
 (figures_cube.IDENTITIES). All of its cells over the scope's whole geography, with every
-slice, go to one `disclosure.suppress_indexed` call with the equations a reader knows:
+slice, go to one suppression (`disclosure.suppress_equations`) with the equations a reader
+knows (figures_equations):
 
 - a place is the sum of the places under it, in every slice;
 - a place's whole period is the sum of its months, and of its age bands (not for a stock,
@@ -11,14 +12,15 @@ slice, go to one `disclosure.suppress_indexed` call with the equations a reader 
 
 The cells are numbered in the sort order of their (measure, place, slice) keys, so the
 result is the same as `disclosure.suppress` over those keys with `crossed_groups` of the
-geography and each measure's slices, without building tens of thousands of keys.
+geography and each measure's slices, without building tens of thousands of keys, and the
+equations are worked out only for the cells that come to be hidden.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from samvard.analytics.disclosure import suppress_indexed
+from samvard.analytics.disclosure import check_counts, suppress_equations
 from samvard.analytics.figures_cube import (
     ALL,
     IDENTITIES,
@@ -32,8 +34,7 @@ from samvard.analytics.figures_cube import (
     Split,
     all_places,
 )
-
-Equation = tuple[int, list[int]]  # (total, parts) by cell number
+from samvard.analytics.figures_equations import FamilyEquations
 
 
 def family(measure: str) -> tuple[str, ...]:
@@ -66,8 +67,9 @@ def protect(
         )
         layout.add(measure, slices)
         values += _values(cube, measure, rows, columns.index(measure), layout.places, slices)
-    groups = _geo_groups(cube, layout, geo_tree) + _identity_groups(layout, measures)
-    return Protected(layout, values, suppress_indexed(values, groups, layout.key))
+    check_counts(values, layout.key)
+    equations = FamilyEquations(cube, layout, geo_tree, values)
+    return Protected(layout, values, suppress_equations(values, equations))
 
 
 def _values(
@@ -98,47 +100,3 @@ def _values(
                 row = row_of(split)
                 found.append(0 if row is None else row[column])
     return found
-
-
-def _geo_groups(
-    cube: Cube, layout: Layout, geo_tree: Mapping[Geo, Sequence[Geo]]
-) -> list[Equation]:
-    """Each measure's own equations: places under their parent, slices under the period."""
-    groups: list[Equation] = []
-    for measure, first in layout.start.items():
-        width = len(layout.slices[measure])
-        for parent, kids in geo_tree.items():
-            if kids:
-                top = layout.place_no[parent]
-                below = [layout.place_no[kid] for kid in kids]
-                groups += [
-                    (first + top * width + i, [first + kid * width + i for kid in below])
-                    for i in range(width)
-                ]
-        if measure in STOCKS:
-            continue
-        whole = layout.slice_no[measure][ALL]
-        for kind in SPLITS[measure]:
-            parts = [layout.slice_no[measure][split] for split in cube.splits(kind)]
-            for place in range(len(layout.places)):
-                row = first + place * width
-                groups.append((row + whole, [row + i for i in parts]))
-    return groups
-
-
-def _identity_groups(layout: Layout, measures: Sequence[str]) -> list[Equation]:
-    """A total measure is the sum of its part measures, in every place and common slice."""
-    groups: list[Equation] = []
-    for total, parts in IDENTITIES.items():
-        if total not in measures:
-            continue
-        common = [s for s in layout.slices[total] if all(s in layout.slice_no[p] for p in parts)]
-        # Each measure's cell of a place and slice: its start, the place's row, the slice.
-        columns = [
-            (layout.start[m], len(layout.slices[m]), [layout.slice_no[m][s] for s in common])
-            for m in (total, *parts)
-        ]
-        for place in range(len(layout.places)):
-            cells = [[first + place * width + i for i in at] for first, width, at in columns]
-            groups += [(cell, [part[j] for part in cells[1:]]) for j, cell in enumerate(cells[0])]
-    return groups

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
+from operator import itemgetter
 from typing import Any
 
 import duckdb
@@ -26,7 +27,6 @@ from samvard.analytics.figures_cube import (
     BAND,
     COUNTRY,
     MONTH,
-    NEEDS,
     SPLITS,
     Geo,
     Key,
@@ -83,14 +83,6 @@ def _grouping_sets(scope: Scope, split_columns: Iterable[str]) -> tuple[list[str
     splits: list[tuple[str, ...]] = [(), *((c,) for c in split_columns)]
     sets = ["(" + ", ".join(geo + split) + ")" for geo, split in product(geo_levels(scope), splits)]
     return columns, "GROUPING SETS (" + ", ".join(sets) + ")"
-
-
-def _split_of(row: Mapping[str, Any], grouped: set[str]) -> Split:
-    if "period" in grouped:
-        return (MONTH, row["period"])
-    if "aldersband" in grouped:
-        return (BAND, row["aldersband"])
-    return ALL
 
 
 def _grouped(bits: int, names: Sequence[str]) -> set[str]:
@@ -233,26 +225,37 @@ def asylum_counts(
         f"FROM asyl WHERE {filter_.sql} GROUP BY GROUPING SETS ({sets})"
     )
     found: dict[Geo, dict[Split, tuple[int | None, ...]]] = {}
-    needs: dict[str, dict[Key, Interval]] = {kind: {} for kind in NEEDS}
+    examination: dict[Key, Interval] = {}
+    mental_health: dict[Key, Interval] = {}
     highs: dict[str, dict[Key, int]] = {measure: {} for measure in ASYLUM_MEASURES}
     rows = connection.execute(sql, filter_.params).fetchall()
-    kinds = {bits: _grouped(bits, names) for bits in {row[0] for row in rows}}
+    # What each GROUPING() value groups by: its place level (None: the region scope's root,
+    # the same row as its region) and whether by month. Worked out once per value.
+    kinds: dict[int, tuple[str | None, bool]] = {}
+    for bits in {row[0] for row in rows}:
+        grouped = _grouped(bits, names)
+        top = _geo(dict.fromkeys(names, ""), sorted(grouped - {"period"}))[0]
+        regional_root = scope.region is not None and top == "T"
+        kinds[bits] = (None if regional_root else top, "period" in grouped)
+    # The lowest counts in ASYLUM_MEASURES order, from the columns selected (share_sql).
+    lowest = itemgetter(*(4 + ("inskrivna", "nyinskrivna").index(m) for m in ASYLUM_MEASURES))
     for row in rows:
-        grouped = kinds[row[0]]
-        columns = dict(zip(names, row[1:4], strict=True))
-        if scope.region is not None and not grouped & {"region", "kommun"}:
+        kind, monthly = kinds[row[0]]
+        if kind is None:
             continue
-        geo, split = _geo(columns, sorted(grouped - {"period"})), _split_of(columns, grouped)
+        level: str = kind
+        geo = COUNTRY if level == "T" else (level, row[1] if level == "R" else row[2])
+        split = (MONTH, row[3]) if monthly else ALL
         key = (geo, split)
         inskrivna, nyinskrivna, inskrivna_high, nyinskrivna_high = row[4:8]
-        he_low, he_high, mh_low, mh_high = row[8:]
-        counts = {"inskrivna": inskrivna, "nyinskrivna": nyinskrivna}
-        found.setdefault(geo, {})[split] = tuple(counts[m] for m in ASYLUM_MEASURES)
-        for measure, high in (("inskrivna", inskrivna_high), ("nyinskrivna", nyinskrivna_high)):
-            if high != counts[measure]:
-                highs[measure][key] = high
-        needs["examination"][key] = Interval(float(he_low), float(he_high))
-        needs["mental_health"][key] = Interval(float(mh_low), float(mh_high))
+        found.setdefault(geo, {})[split] = lowest(row)
+        if inskrivna_high != inskrivna:
+            highs["inskrivna"][key] = inskrivna_high
+        if nyinskrivna_high != nyinskrivna:
+            highs["nyinskrivna"][key] = nyinskrivna_high
+        examination[key] = Interval(float(row[8]), float(row[9]))
+        mental_health[key] = Interval(float(row[10]), float(row[11]))
+    needs = {"examination": examination, "mental_health": mental_health}
     return found, needs, highs
 
 

@@ -1,0 +1,167 @@
+"""The equations a reader knows between a family's cells, worked out by formula.
+
+A family's cells are numbered by measure, place and slice (figures_cube.Layout). Its groups
+(a total equals the sum of its parts) follow from that numbering:
+
+- geography: a place is the sum of the places under it, in every slice of a measure;
+- period: a place's whole period is the sum of its months, and of its age bands (not for a
+  stock, whose months do not add up);
+- identity: a total measure is the sum of its part measures (figures_cube.IDENTITIES), in
+  every place and slice that all of them have.
+
+A national family has over ten thousand cells and thousands of groups, of which only the few
+around a hidden cell matter to disclosure control. So the groups are not listed: a cell's
+groups are worked out when suppression first asks for them, and each group is checked
+against the values (a known total must be the sum of its known parts) when it is first made.
+
+A group's number is total * cells + first part. Two groups of one total never share their
+first part (they differ in place, kind of slice or measure), so the numbers sort as the
+groups' (total, parts) do: the order in which `disclosure.suppress_indexed` numbers a list
+of the same groups, and the result is the same.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from samvard.analytics.disclosure_solve import Equation
+from samvard.analytics.figures_cube import ALL, IDENTITIES, SPLITS, STOCKS, Cube, Geo, Layout
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """One measure's numbering and its period and identity groups, by slice number."""
+
+    start: int
+    width: int  # slices per place
+    whole: int | None  # the number of the whole-period slice; None for a stock
+    kinds: tuple[tuple[int, ...], ...]  # each kind's slices (months, bands), ascending
+    kind_of: dict[int, tuple[int, ...]]  # a month or band slice -> the slices of its kind
+    # slice -> (the total measure's start and slice, each part measure's start and slice)
+    identity: dict[int, tuple[tuple[int, int], tuple[tuple[int, int], ...]]]
+
+
+class FamilyEquations:
+    """The groups of a family's cells (disclosure_solve.Equations), made when first asked."""
+
+    def __init__(
+        self,
+        cube: Cube,
+        layout: Layout,
+        geo_tree: Mapping[Geo, Sequence[Geo]],
+        values: Sequence[int | None],
+    ) -> None:
+        """The family laid out in `layout`, its places in `geo_tree`, its cells' values."""
+        self._layout = layout
+        self._values = values
+        self._size = layout.size
+        order = sorted(layout.start, key=layout.start.__getitem__)
+        self._starts = [layout.start[m] for m in order]
+        self._measures = [self._measure(cube, layout, m) for m in order]
+        self._width = {m.start: m.width for m in self._measures}
+        self._parent: list[int | None] = [None] * len(layout.places)
+        self._kids: dict[int, tuple[int, ...]] = {}
+        for parent, kids in geo_tree.items():
+            if kids:
+                number = layout.place_no[parent]
+                self._kids[number] = tuple(sorted(layout.place_no[kid] for kid in kids))
+                for kid in self._kids[number]:
+                    self._parent[kid] = number
+        self._places = layout.places
+        self._members: dict[int, Equation] = {}
+
+    @staticmethod
+    def _measure(cube: Cube, layout: Layout, measure: str) -> _Measure:
+        numbers = layout.slice_no[measure]
+        kinds: tuple[tuple[int, ...], ...] = ()
+        if measure not in STOCKS:
+            kinds = tuple(
+                tuple(sorted(numbers[split] for split in cube.splits(kind)))
+                for kind in SPLITS[measure]
+            )
+        identity = {}
+        for total, parts in IDENTITIES.items():
+            if measure not in (total, *parts) or total not in layout.start:
+                continue
+            for split, number in numbers.items():
+                if all(split in layout.slice_no[m] for m in (total, *parts)):
+                    identity[number] = (
+                        (layout.start[total], layout.slice_no[total][split]),
+                        tuple((layout.start[p], layout.slice_no[p][split]) for p in parts),
+                    )
+        return _Measure(
+            start=layout.start[measure],
+            width=len(layout.slices[measure]),
+            whole=None if measure in STOCKS else numbers[ALL],
+            kinds=kinds,
+            kind_of={number: kind for kind in kinds for number in kind},
+            identity=identity,
+        )
+
+    def groups_of(self, cell: int) -> Sequence[int]:
+        """The numbers of the groups the cell is in (as total or part), ascending.
+
+        Only numbers: a group itself is made when `members` first asks for it, which is only
+        for the groups that hold a hidden cell.
+        """
+        m, place, i = self._locate(cell)
+        size = self._size
+        numbers = []
+        for top in (self._parent[place], place if place in self._kids else None):
+            if top is not None:
+                total = m.start + top * m.width + i
+                numbers.append(total * size + m.start + self._kids[top][0] * m.width + i)
+        row = m.start + place * m.width
+        if m.whole == i:
+            numbers += [cell * size + row + kind[0] for kind in m.kinds]
+        elif m.whole is not None and i in m.kind_of:
+            numbers.append((row + m.whole) * size + row + m.kind_of[i][0])
+        if i in m.identity:
+            total, parts = self._identity(m, place, i)
+            numbers.append(total * size + parts[0])
+        numbers.sort()
+        return numbers
+
+    def members(self, group: int) -> Equation:
+        """The group's total and parts, checked against the values when first made."""
+        found = self._members.get(group)
+        if found is None:
+            found = self._members[group] = self._make(group)
+        return found
+
+    def _locate(self, cell: int) -> tuple[_Measure, int, int]:
+        """The cell's measure, place number and slice number."""
+        m = self._measures[bisect_right(self._starts, cell) - 1]
+        place, i = divmod(cell - m.start, m.width)
+        return m, place, i
+
+    def _identity(self, m: _Measure, place: int, i: int) -> Equation:
+        (start, at), parts = m.identity[i]
+        width = self._width
+        cells = tuple(sorted(s + place * width[s] + j for s, j in parts))
+        return start + place * width[start] + at, cells
+
+    def _make(self, group: int) -> Equation:
+        """A group from its number (total * cells + first part): which kind of group it is
+        follows from where its first part lies against its total."""
+        total, first = divmod(group, self._size)
+        m, place, i = self._locate(total)
+        if not m.start <= first < m.start + len(self._places) * m.width:
+            equation = self._identity(m, place, i)  # the parts are other measures
+        else:
+            kid, j = divmod(first - m.start, m.width)
+            if kid != place:  # the places under this one
+                base = m.start + i
+                parts = tuple(base + child * m.width for child in self._kids[place])
+            else:  # the months or the bands of the whole period
+                row = m.start + place * m.width
+                parts = tuple(row + k for k in m.kind_of[j])
+            equation = (total, parts)
+        known = self._values[total]
+        found = [value for part in equation[1] if (value := self._values[part]) is not None]
+        if known is not None and len(found) == len(equation[1]) and known != sum(found):
+            name = self._layout.key(total)
+            raise ValueError(f"total of {name!r} is not the sum of its parts")
+        return equation
