@@ -80,11 +80,11 @@ def suppress_equations(counts: Sequence[int | None], equations: Equations) -> fr
     the work grows with the cells to hide, not with the size of the table.
     """
     hidden = {i for i, count in enumerate(counts) if count is None or 0 < count < MIN_SHOWN}
-    # How many hidden cells each group holds, as of the start of the round (absent: none).
-    hidden_in: dict[int, int] = {}
+    # The hidden cells of each group, as of the start of the round (absent: none).
+    hidden_in: dict[int, list[int]] = {}
     for cell in hidden:
         for g in equations.groups_of(cell):
-            hidden_in[g] = hidden_in.get(g, 0) + 1
+            hidden_in.setdefault(g, []).append(cell)
     analysed: dict[frozenset[int], dict[int, tuple[int, ...]]] = {}
     while True:
         determined = found(hidden, equations, hidden_in, analysed)
@@ -94,7 +94,7 @@ def suppress_equations(counts: Sequence[int | None], equations: Equations) -> fr
         hidden |= chosen
         for cell in chosen:
             for g in equations.groups_of(cell):
-                hidden_in[g] = hidden_in.get(g, 0) + 1
+                hidden_in.setdefault(g, []).append(cell)
 
 
 class ListedEquations:
@@ -127,7 +127,7 @@ def _secondaries(
     determined: Mapping[int, tuple[int, ...]],
     equations: Equations,
     hidden: Set[int],
-    hidden_in: Mapping[int, int],
+    hidden_in: Mapping[int, Sequence[int]],
     counts: Sequence[int | None],
 ) -> set[int]:
     """The shown cells to hide in this round, one for each determined cell that needs one."""
@@ -247,7 +247,7 @@ def _choose(
     used: Iterable[int],
     equations: Equations,
     hidden: Set[int],
-    hidden_in: Mapping[int, int],
+    hidden_in: Mapping[int, Sequence[int]],
     counts: Sequence[int | None],
 ) -> int | None:
     """The shown cell to hide next so that `cell` is no longer determined.

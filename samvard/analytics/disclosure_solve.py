@@ -37,48 +37,39 @@ class Equations(Protocol):
         ...
 
 
-def touched(hidden_in: Mapping[int, int], count: int | None = None) -> list[int]:
-    """The groups holding a hidden cell (exactly `count` of them, if given), ascending."""
-    if count is None:
-        return sorted(g for g, inside in hidden_in.items() if inside)
-    return sorted(g for g, inside in hidden_in.items() if inside == count)
+Holding = Mapping[int, Sequence[int]]  # group -> its hidden cells (absent: none)
 
 
 def found(
     hidden: Set[int],
     equations: Equations,
-    hidden_in: Mapping[int, int],
+    hidden_in: Holding,
     analysed: dict[frozenset[int], dict[int, tuple[int, ...]]],
 ) -> dict[int, tuple[int, ...]]:
     """The determined hidden cells, each with the groups that give it away."""
     # A group with one hidden cell gives it away at once and needs no elimination; only when
     # there is none left is the whole system solved, one component at a time (a component
     # unchanged since an earlier round is not solved again).
-    result = _alone(hidden, equations, hidden_in)
+    result = _alone(hidden_in)
     if not result:
-        for component, numbers in components(hidden, equations, hidden_in):
+        for component, numbers in components(hidden, hidden_in):
             if component not in analysed:
-                analysed[component] = determined(numbers, equations, hidden)
+                analysed[component] = determined(numbers, equations, hidden_in)
             result.update(analysed[component])
     return result
 
 
-def _alone(
-    hidden: Set[int], equations: Equations, hidden_in: Mapping[int, int]
-) -> dict[int, tuple[int, ...]]:
+def _alone(hidden_in: Holding) -> dict[int, tuple[int, ...]]:
     """Hidden cells that are the only hidden cell of some group, with the first such group."""
     result: dict[int, tuple[int, ...]] = {}
-    for g in touched(hidden_in, 1):
-        total, parts = equations.members(g)
-        cell = total if total in hidden else next(p for p in parts if p in hidden)
+    for g in sorted(g for g, inside in hidden_in.items() if len(inside) == 1):
+        cell = hidden_in[g][0]
         if cell not in result:
             result[cell] = (g,)
     return result
 
 
-def components(
-    hidden: Set[int], equations: Equations, hidden_in: Mapping[int, int]
-) -> list[tuple[frozenset[int], list[int]]]:
+def components(hidden: Set[int], hidden_in: Holding) -> list[tuple[frozenset[int], list[int]]]:
     """Hidden cells linked by shared equations, each with the numbers of its equations.
 
     Only equations that touch a hidden cell matter; shown cells move to the right-hand side,
@@ -94,10 +85,8 @@ def components(
         return cell
 
     linked: list[tuple[int, int]] = []  # (equation, one of its hidden cells)
-    for g in touched(hidden_in):
-        total, parts = equations.members(g)
-        members = [total] if total in hidden else []
-        members += [part for part in parts if part in hidden]
+    for g in sorted(hidden_in):
+        members = hidden_in[g]
         first = root(members[0])
         for cell in members[1:]:
             top = root(cell)
@@ -116,18 +105,18 @@ def components(
     ]
 
 
-def _row(equation: Equation, hidden: Set[int]) -> _Row:
-    """An equation over its hidden cells: the total +1, each part -1."""
-    total, parts = equation
-    row = {total: 1} if total in hidden else {}
-    for part in parts:
-        if part in hidden:
+def _row(equation: Equation, inside: Sequence[int]) -> _Row:
+    """An equation over its hidden cells `inside`: the total +1, each part -1 (ascending)."""
+    total = equation[0]
+    row = {total: 1} if total in inside else {}
+    for part in sorted(inside):
+        if part != total:
             row[part] = -1
     return row
 
 
 def determined(
-    numbers: Sequence[int], equations: Equations, hidden: Set[int]
+    numbers: Sequence[int], equations: Equations, hidden_in: Holding
 ) -> dict[int, tuple[int, ...]]:
     """Hidden cells fixed by the equations numbered, each with the groups whose sum gives it.
 
@@ -138,13 +127,16 @@ def determined(
     `holding` indexes which pivot rows hold each non-pivot cell, so a new pivot is cleared from
     exactly those rows.
 
-    Most components have no determined cell, so each is first reduced over its cells alone,
-    shortest equations first (`_any_determined`), which fills in far less; only a component
-    with a determined cell is reduced again in the given order with the record of groups
-    (negative keys: -1 - group -> multiplier).
+    Most components have no determined cell. Where every cell is in at most two of the
+    equations, the component is a graph and that is decided without elimination
+    (`graph_has_bridge`); otherwise it is first reduced over its cells alone, shortest
+    equations first (`_any_determined`), which fills in far less. Only a component with a
+    determined cell is reduced again in the given order with the record of groups (negative
+    keys: -1 - group -> multiplier).
     """
-    bare = [_row(equations.members(g), hidden) for g in numbers]
-    if not _any_determined(bare):
+    bare = [_row(equations.members(g), hidden_in[g]) for g in numbers]
+    bridged = graph_has_bridge(bare)
+    if bridged is False or (bridged is None and not _any_determined(bare)):
         return {}
     rows = [{**row, -1 - g: 1} for g, row in zip(numbers, bare, strict=True)]
     result: dict[int, tuple[int, ...]] = {}
@@ -152,6 +144,88 @@ def determined(
         if all(c < 0 or c == col for c in row):
             result[col] = tuple(sorted(-1 - c for c in row if c < 0))
     return result
+
+
+def graph_has_bridge(rows: Sequence[_Row]) -> bool | None:
+    """Whether some cell is determined, for equations that form a graph; None if they do not.
+
+    Take each equation as a vertex and each cell as an edge between the (at most two)
+    equations it is in; a cell in one equation only joins it to a vertex of its own, the
+    ground. If each vertex can be given a sign so that every edge enters one end with +1
+    and the other with -1 (the graph is balanced), the equations with those signs are the
+    incidence rows of a directed graph. Their null space is then spanned by the graph's
+    cycles, so a cell is determined exactly when its edge lies on no cycle: when it is a
+    bridge. A cell in three or more equations, or a graph that is not balanced, is left to
+    elimination (None).
+    """
+    ground = len(rows)
+    ends: dict[int, list[tuple[int, int]]] = {}  # cell -> (equation, coefficient) of each end
+    for r, row in enumerate(rows):
+        for cell, coefficient in row.items():
+            ends.setdefault(cell, []).append((r, coefficient))
+    # adjacent[u]: (v, edge, the sign an edge from u asks of v relative to u)
+    adjacent: list[list[tuple[int, int, int]]] = [[] for _ in range(ground + 1)]
+    for edge, at in enumerate(ends.values()):
+        if len(at) > 2:
+            return None
+        (u, a), (v, b) = at if len(at) == 2 else (at[0], (ground, 1))
+        # Balanced: sign[u] * a == -(sign[v] * b), so sign[v] == -sign[u] * a * b.
+        adjacent[u].append((v, edge, -a * b))
+        adjacent[v].append((u, edge, -a * b))
+    sign = [0] * ground
+    for start in range(ground):
+        if sign[start]:
+            continue
+        sign[start] = 1
+        stack = [start]
+        while stack:
+            u = stack.pop()
+            for v, _, relative in adjacent[u]:
+                if v == ground:
+                    continue
+                want = sign[u] * relative
+                if not sign[v]:
+                    sign[v] = want
+                    stack.append(v)
+                elif sign[v] != want:
+                    return None
+    return _bridge([[(v, edge) for v, edge, _ in near] for near in adjacent])
+
+
+def _bridge(adjacent: Sequence[Sequence[tuple[int, int]]]) -> bool:
+    """Whether the multigraph has a bridge: depth-first search with the lowest entry time
+    reachable from each subtree (Tarjan), without recursion; parallel edges are cycles."""
+    entered = [-1] * len(adjacent)
+    low = [0] * len(adjacent)
+    clock = 0
+    for root in range(len(adjacent)):
+        if entered[root] >= 0 or not adjacent[root]:
+            continue
+        entered[root] = low[root] = clock
+        clock += 1
+        # (vertex, the edge it was reached by, position in its adjacency list)
+        stack = [(root, -1, 0)]
+        while stack:
+            u, via, i = stack[-1]
+            if i < len(adjacent[u]):
+                stack[-1] = (u, via, i + 1)
+                v, e = adjacent[u][i]
+                if e == via:
+                    continue
+                if entered[v] < 0:
+                    entered[v] = low[v] = clock
+                    clock += 1
+                    stack.append((v, e, 0))
+                else:
+                    low[u] = min(low[u], entered[v])
+                continue
+            stack.pop()
+            if stack:
+                parent = stack[-1][0]
+                low[parent] = min(low[parent], low[u])
+                if low[u] > entered[parent]:
+                    return True
+    return False
 
 
 def _any_determined(rows: Sequence[_Row]) -> bool:
