@@ -270,12 +270,15 @@ def _choose(
             count = counts[member]
             if member in hidden or count is None:
                 continue
+            head = (not has_cell, member == total)
+            if best is not None and head > best[0][:2]:
+                continue  # it cannot win: spare counting its groups
             exposed = sum(
                 1
                 for other in equations.groups_of(member)
                 if other != g and not hidden_in.get(other)
             )
-            rank = (not has_cell, member == total, exposed, count == 0, count, member)
+            rank = (*head, exposed, count == 0, count, member)
             if best is None or rank < best[0]:
                 best = (rank, member)
     return None if best is None else best[1]

@@ -70,6 +70,7 @@ class FamilyEquations:
                 for kid in self._kids[number]:
                     self._parent[kid] = number
         self._places = layout.places
+        self._groups_of: dict[int, list[int]] = {}  # a cell's groups, once worked out
         self._members: dict[int, Equation] = {}
 
     @staticmethod
@@ -106,6 +107,9 @@ class FamilyEquations:
         Only numbers: a group itself is made when `members` first asks for it, which is only
         for the groups that hold a hidden cell.
         """
+        known = self._groups_of.get(cell)
+        if known is not None:
+            return known
         m, place, i = self._locate(cell)
         size = self._size
         numbers = []
@@ -122,6 +126,7 @@ class FamilyEquations:
             total, parts = self._identity(m, place, i)
             numbers.append(total * size + parts[0])
         numbers.sort()
+        self._groups_of[cell] = numbers
         return numbers
 
     def members(self, group: int) -> Equation:
