@@ -167,7 +167,9 @@ class Cube:
     # Regions of the scope without a single visit row in the filter state: unknown, never 0.
     silent_regions: frozenset[str] = frozenset()
     protected: dict[str, Protected] = field(default_factory=dict)
-    needs: dict[str, dict[Key, Interval]] = field(default_factory=dict)
+    # kind -> (lowest, highest) need of each place and slice: made an Interval when asked
+    # for (`need`), since a view asks for a few hundred of the thousands read.
+    needs: dict[str, dict[Key, tuple[float, float]]] = field(default_factory=dict)
     # measure -> the highest count of a place and slice holding a ".." (whose protected value,
     # in `protected`, is its lowest count); a count absent here is exact.
     highs: dict[str, dict[Key, int]] = field(default_factory=dict)
@@ -244,7 +246,7 @@ class Cube:
         """The need ("examination" or "mental_health") of a place and slice; None if unknown."""
         if self.missing(NEEDS[kind], geo, split) is None:
             return None
-        return self.needs[kind].get((geo, split), Interval(0.0, 0.0))
+        return Interval(*self.needs[kind].get((geo, split), (0.0, 0.0)))
 
     def splits(self, kind: str) -> list[Split]:
         """The slices of one kind: months in order, or age bands youngest first."""

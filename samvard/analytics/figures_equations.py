@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from samvard.analytics.disclosure_solve import Equation
 from samvard.analytics.figures_cube import ALL, IDENTITIES, SPLITS, STOCKS, Cube, Geo, Layout
@@ -41,6 +41,11 @@ class _Measure:
     kind_of: dict[int, tuple[int, ...]]  # a month or band slice -> the slices of its kind
     # slice -> (the total measure's start and slice, each part measure's start and slice)
     identity: dict[int, tuple[tuple[int, int], tuple[tuple[int, int], ...]]]
+    # The numbers of a cell's geography groups are (start + slice) * (cells + 1) plus one
+    # of geo[place], and of its period groups row * (cells + 1) plus one of period[slice],
+    # where row is its place's first cell: the constants, worked out once per family.
+    geo: list[tuple[int, ...]] = field(default_factory=list)
+    period: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 class FamilyEquations:
@@ -70,6 +75,8 @@ class FamilyEquations:
                 for kid in self._kids[number]:
                     self._parent[kid] = number
         self._places = layout.places
+        for m in self._measures:
+            self._constants(m)
         self._groups_of: dict[int, list[int]] = {}  # a cell's groups, once worked out
         self._members: dict[int, Equation] = {}
 
@@ -101,6 +108,20 @@ class FamilyEquations:
             identity=identity,
         )
 
+    def _constants(self, m: _Measure) -> None:
+        """Fill in the measure's constants of group numbers (see _Measure)."""
+        size, width = self._size, m.width
+        for place, parent in enumerate(self._parent):
+            found = []
+            for top in (parent, place if place in self._kids else None):
+                if top is not None:  # total (start + top * width + i), first kid likewise
+                    found.append(top * width * size + self._kids[top][0] * width)
+            m.geo.append(tuple(found))
+        if m.whole is not None:  # totals row + whole, parts row + each slice of a kind
+            m.period[m.whole] = tuple(m.whole * size + kind[0] for kind in m.kinds)
+            for i, kind in m.kind_of.items():
+                m.period[i] = (m.whole * size + kind[0],)
+
     def groups_of(self, cell: int) -> Sequence[int]:
         """The numbers of the groups the cell is in (as total or part), ascending.
 
@@ -111,20 +132,12 @@ class FamilyEquations:
         if known is not None:
             return known
         m, place, i = self._locate(cell)
-        size = self._size
-        numbers = []
-        for top in (self._parent[place], place if place in self._kids else None):
-            if top is not None:
-                total = m.start + top * m.width + i
-                numbers.append(total * size + m.start + self._kids[top][0] * m.width + i)
-        row = m.start + place * m.width
-        if m.whole == i:
-            numbers += [cell * size + row + kind[0] for kind in m.kinds]
-        elif m.whole is not None and i in m.kind_of:
-            numbers.append((row + m.whole) * size + row + m.kind_of[i][0])
+        at, row = (m.start + i) * (self._size + 1), (m.start + place * m.width) * (self._size + 1)
+        numbers = [at + number for number in m.geo[place]]
+        numbers += [row + number for number in m.period.get(i, ())]
         if i in m.identity:
             total, parts = self._identity(m, place, i)
-            numbers.append(total * size + parts[0])
+            numbers.append(total * self._size + parts[0])
         numbers.sort()
         self._groups_of[cell] = numbers
         return numbers

@@ -32,7 +32,7 @@ from samvard.analytics.figures_cube import (
     Key,
     Split,
 )
-from samvard.analytics.need import SUPPRESSED_RANGE, Interval
+from samvard.analytics.need import SUPPRESSED_RANGE
 from samvard.analytics.scope import Scope
 
 
@@ -203,7 +203,7 @@ def asylum_counts(
     assumptions: Assumptions,
 ) -> tuple[
     dict[Geo, dict[Split, tuple[int | None, ...]]],
-    dict[str, dict[Key, Interval]],
+    dict[str, dict[Key, tuple[float, float]]],
     dict[str, dict[Key, int]],
 ]:
     """Registered and newly registered per place and month, the need from them, and the
@@ -225,8 +225,8 @@ def asylum_counts(
         f"FROM asyl WHERE {filter_.sql} GROUP BY GROUPING SETS ({sets})"
     )
     found: dict[Geo, dict[Split, tuple[int | None, ...]]] = {}
-    examination: dict[Key, Interval] = {}
-    mental_health: dict[Key, Interval] = {}
+    examination: dict[Key, tuple[float, float]] = {}
+    mental_health: dict[Key, tuple[float, float]] = {}
     highs: dict[str, dict[Key, int]] = {measure: {} for measure in ASYLUM_MEASURES}
     rows = connection.execute(sql, filter_.params).fetchall()
     # What each GROUPING() value groups by: its place level (None: the region scope's root,
@@ -253,8 +253,8 @@ def asylum_counts(
             highs["inskrivna"][key] = inskrivna_high
         if nyinskrivna_high != nyinskrivna:
             highs["nyinskrivna"][key] = nyinskrivna_high
-        examination[key] = Interval(float(row[8]), float(row[9]))
-        mental_health[key] = Interval(float(row[10]), float(row[11]))
+        examination[key] = (float(row[8]), float(row[9]))
+        mental_health[key] = (float(row[10]), float(row[11]))
     needs = {"examination": examination, "mental_health": mental_health}
     return found, needs, highs
 

@@ -39,7 +39,6 @@ from samvard.analytics.figures_cube import (
 from samvard.analytics.figures_memo import PARTS, Later, Stamp
 from samvard.analytics.figures_protect import family, protect
 from samvard.analytics.figures_sql import asylum_counts, asylum_places, visit_counts, where
-from samvard.analytics.need import Interval
 from samvard.analytics.scope import Scope
 from samvard.reference.loaders import list_regions
 
@@ -61,7 +60,7 @@ class Asylum:
     """The asylum-flow aggregates of a filter state, the need, and its geography."""
 
     rows: dict[Geo, dict[Split, tuple[int | None, ...]]]  # ASYLUM_MEASURES in order
-    needs: dict[str, dict[Key, Interval]]
+    needs: dict[str, dict[Key, tuple[float, float]]]  # kind -> (lowest, highest) need
     tree: dict[Geo, list[Geo]]
     highs: dict[str, dict[Key, int]] = field(default_factory=dict)  # where a ".." widens a count
 
