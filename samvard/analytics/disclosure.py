@@ -266,7 +266,7 @@ def _choose(
     for g in used:
         total, parts = equations.members(g)
         has_cell = cell == total or cell in parts
-        for member in (total, *parts):
+        for member in (*parts, total):  # a part outranks the total: prune sooner
             count = counts[member]
             if member in hidden or count is None:
                 continue
