@@ -235,27 +235,31 @@ def _any_determined(rows: Sequence[_Row]) -> bool:
 
 
 def _reduce(rows: Iterable[_Row]) -> dict[int, _Row]:
-    """The fully reduced rows by pivot cell, each row's pivot its lowest cell when it is taken.
+    """The fully reduced rows by pivot cell, each row's pivot its lowest cell when it is taken
+    (scaled so that its pivot's coefficient is positive).
 
-    Rows that reduce to no cell are implied by those already taken and are dropped.
+    Rows that reduce to no cell are implied by those already taken and are dropped. Rows
+    are copied once and then changed in place: a pivot row holds no other pivot cell, so
+    clearing one pivot from a row never changes its coefficient of another.
     """
     pivots: dict[int, _Row] = {}
     holding: dict[int, set[int]] = {}  # may still name rows that lost the cell since
     for equation in rows:
-        row = equation
+        row = dict(equation)
         for col in [c for c in row if c in pivots]:
-            row = _eliminate(row, pivots[col], col)
+            _eliminate(row, pivots[col], col)
         cols = [c for c in row if c >= 0]
         if not cols:
             continue
         col = min(cols)
+        if row[col] < 0:
+            row = {c: -v for c, v in row.items()}
         for other in holding.pop(col, ()):
             before = pivots[other]
             if col in before:
-                after = _eliminate(before, row, col)
-                pivots[other] = after
-                for c in after.keys() - before.keys():
-                    if c >= 0:
+                _eliminate(before, row, col)
+                for c in cols:
+                    if c != col and c in before:
                         holding.setdefault(c, set()).add(other)
         pivots[col] = row
         for c in cols:
@@ -264,15 +268,21 @@ def _reduce(rows: Iterable[_Row]) -> dict[int, _Row]:
     return pivots
 
 
-def _eliminate(row: _Row, pivot: _Row, col: int) -> _Row:
-    """`row` scaled and minus `pivot` scaled so that `col` vanishes, divided by the gcd."""
+def _eliminate(row: _Row, pivot: _Row, col: int) -> None:
+    """Make `col` vanish from `row`, in place: `row` scaled by the pivot's coefficient minus
+    `pivot` scaled by the row's, then divided by the gcd of what is left."""
     a, b = pivot[col], row[col]
-    result = dict(row) if a == 1 else {c: a * v for c, v in row.items()}
+    if a != 1:
+        for c in row:
+            row[c] *= a
     for c, v in pivot.items():
-        value = result.get(c, 0) - b * v
+        value = row.get(c, 0) - b * v
         if value:
-            result[c] = value
+            row[c] = value
         else:
-            del result[c]
-    divisor = math.gcd(*result.values()) if result else 1
-    return {c: v // divisor for c, v in result.items()} if divisor > 1 else result
+            del row[c]
+    if row:
+        divisor = math.gcd(*row.values())
+        if divisor > 1:
+            for c in row:
+                row[c] //= divisor
