@@ -189,10 +189,10 @@ def graph_has_bridge(rows: Sequence[_Row]) -> bool | None:
                     stack.append(v)
                 elif sign[v] != want:
                     return None
-    return _bridge([[(v, edge) for v, edge, _ in near] for near in adjacent])
+    return _bridge(adjacent)
 
 
-def _bridge(adjacent: Sequence[Sequence[tuple[int, int]]]) -> bool:
+def _bridge(adjacent: Sequence[Sequence[tuple[int, int, int]]]) -> bool:
     """Whether the multigraph has a bridge: depth-first search with the lowest entry time
     reachable from each subtree (Tarjan), without recursion; parallel edges are cycles."""
     entered = [-1] * len(adjacent)
@@ -209,7 +209,7 @@ def _bridge(adjacent: Sequence[Sequence[tuple[int, int]]]) -> bool:
             u, via, i = stack[-1]
             if i < len(adjacent[u]):
                 stack[-1] = (u, via, i + 1)
-                v, e = adjacent[u][i]
+                v, e, _ = adjacent[u][i]
                 if e == via:
                     continue
                 if entered[v] < 0:

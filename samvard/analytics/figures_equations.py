@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from samvard.analytics.disclosure_solve import Equation
 from samvard.analytics.figures_cube import ALL, IDENTITIES, SPLITS, STOCKS, Cube, Geo, Layout
@@ -44,8 +44,8 @@ class _Measure:
     # The numbers of a cell's geography groups are (start + slice) * (cells + 1) plus one
     # of geo[place], and of its period groups row * (cells + 1) plus one of period[slice],
     # where row is its place's first cell: the constants, worked out once per family.
-    geo: list[tuple[int, ...]] = field(default_factory=list)
-    period: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    geo: tuple[tuple[int, ...], ...]
+    period: dict[int, tuple[int, ...]]
 
 
 class FamilyEquations:
@@ -62,10 +62,6 @@ class FamilyEquations:
         self._layout = layout
         self._values = values
         self._size = layout.size
-        order = sorted(layout.start, key=layout.start.__getitem__)
-        self._starts = [layout.start[m] for m in order]
-        self._measures = [self._measure(cube, layout, m) for m in order]
-        self._width = {m.start: m.width for m in self._measures}
         self._parent: list[int | None] = [None] * len(layout.places)
         self._kids: dict[int, tuple[int, ...]] = {}
         for parent, kids in geo_tree.items():
@@ -75,13 +71,14 @@ class FamilyEquations:
                 for kid in self._kids[number]:
                     self._parent[kid] = number
         self._places = layout.places
-        for m in self._measures:
-            self._constants(m)
+        order = sorted(layout.start, key=layout.start.__getitem__)
+        self._starts = [layout.start[m] for m in order]
+        self._measures = [self._measure(cube, layout, m) for m in order]
+        self._width = {m.start: m.width for m in self._measures}
         self._groups_of: dict[int, list[int]] = {}  # a cell's groups, once worked out
         self._members: dict[int, Equation] = {}
 
-    @staticmethod
-    def _measure(cube: Cube, layout: Layout, measure: str) -> _Measure:
+    def _measure(self, cube: Cube, layout: Layout, measure: str) -> _Measure:
         numbers = layout.slice_no[measure]
         kinds: tuple[tuple[int, ...], ...] = ()
         if measure not in STOCKS:
@@ -99,28 +96,30 @@ class FamilyEquations:
                         (layout.start[total], layout.slice_no[total][split]),
                         tuple((layout.start[p], layout.slice_no[p][split]) for p in parts),
                     )
-        return _Measure(
-            start=layout.start[measure],
-            width=len(layout.slices[measure]),
-            whole=None if measure in STOCKS else numbers[ALL],
-            kinds=kinds,
-            kind_of={number: kind for kind in kinds for number in kind},
-            identity=identity,
-        )
-
-    def _constants(self, m: _Measure) -> None:
-        """Fill in the measure's constants of group numbers (see _Measure)."""
-        size, width = self._size, m.width
+        whole = None if measure in STOCKS else numbers[ALL]
+        kind_of = {number: kind for kind in kinds for number in kind}
+        size, width = self._size, len(layout.slices[measure])
+        geo = []
         for place, parent in enumerate(self._parent):
             found = []
             for top in (parent, place if place in self._kids else None):
                 if top is not None:  # total (start + top * width + i), first kid likewise
                     found.append(top * width * size + self._kids[top][0] * width)
-            m.geo.append(tuple(found))
-        if m.whole is not None:  # totals row + whole, parts row + each slice of a kind
-            m.period[m.whole] = tuple(m.whole * size + kind[0] for kind in m.kinds)
-            for i, kind in m.kind_of.items():
-                m.period[i] = (m.whole * size + kind[0],)
+            geo.append(tuple(found))
+        period: dict[int, tuple[int, ...]] = {}
+        if whole is not None:  # totals row + whole, parts row + each slice of a kind
+            period[whole] = tuple(whole * size + kind[0] for kind in kinds)
+            period.update((i, (whole * size + kind[0],)) for i, kind in kind_of.items())
+        return _Measure(
+            start=layout.start[measure],
+            width=width,
+            whole=whole,
+            kinds=kinds,
+            kind_of=kind_of,
+            identity=identity,
+            geo=tuple(geo),
+            period=period,
+        )
 
     def groups_of(self, cell: int) -> Sequence[int]:
         """The numbers of the groups the cell is in (as total or part), ascending.
