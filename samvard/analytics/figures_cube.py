@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from samvard.analytics.disclosure import MIN_SHOWN
 from samvard.analytics.need import Interval
@@ -28,6 +29,9 @@ Geo = tuple[str, ...]
 # A slice of the period: ALL (every month together), ("m", month) or ("b", age band).
 Split = tuple[str, ...]
 Key = tuple[Geo, Split]
+# Aggregates by place, then slice: one row of figures each, in an order the caller names (a
+# measure's column holds its count; other columns may hold other figures, such as a need).
+Rows = Mapping[Geo, Mapping[Split, Sequence[Any]]]
 
 COUNTRY: Geo = ("T",)
 ALL: Split = ("",)
@@ -48,6 +52,19 @@ VISIT_MEASURES = (
     "forlossningar",
 )
 ASYLUM_MEASURES = ("nyinskrivna", "inskrivna")
+# An asylum-flow row of a place and slice (figures_sql.asylum_counts): the lowest count of
+# each of ASYLUM_MEASURES, the highest likewise (above the lowest where a ".." is in it),
+# then the lowest and highest need of each kind.
+FLOW_COLUMNS = (
+    "nyinskrivna",
+    "inskrivna",
+    "nyinskrivna_high",
+    "inskrivna_high",
+    "examination_low",
+    "examination_high",
+    "mental_health_low",
+    "mental_health_high",
+)
 
 # How each measure is split in any table of any view. Fixed per measure, not per view.
 SPLITS: dict[str, tuple[str, ...]] = {
@@ -167,9 +184,9 @@ class Cube:
     # Regions of the scope without a single visit row in the filter state: unknown, never 0.
     silent_regions: frozenset[str] = frozenset()
     protected: dict[str, Protected] = field(default_factory=dict)
-    # kind -> (lowest, highest) need of each place and slice: made an Interval when asked
-    # for (`need`), since a view asks for a few hundred of the thousands read.
-    needs: dict[str, dict[Key, tuple[float, float]]] = field(default_factory=dict)
+    # The asylum-flow rows (FLOW_COLUMNS) of each place and slice: a need is made an
+    # Interval when asked for (`need`), since a view asks for a few hundred of thousands.
+    flows: Mapping[Geo, Mapping[Split, Sequence[int | float]]] = field(default_factory=dict)
     # measure -> the highest count of a place and slice holding a ".." (whose protected value,
     # in `protected`, is its lowest count); a count absent here is exact.
     highs: dict[str, dict[Key, int]] = field(default_factory=dict)
@@ -246,7 +263,11 @@ class Cube:
         """The need ("examination" or "mental_health") of a place and slice; None if unknown."""
         if self.missing(NEEDS[kind], geo, split) is None:
             return None
-        return Interval(*self.needs[kind].get((geo, split), (0.0, 0.0)))
+        row = self.flows.get(geo, {}).get(split)
+        if row is None:
+            return Interval(0.0, 0.0)
+        low = FLOW_COLUMNS.index(f"{kind}_low")
+        return Interval(float(row[low]), float(row[low + 1]))
 
     def splits(self, kind: str) -> list[Split]:
         """The slices of one kind: months in order, or age bands youngest first."""

@@ -32,6 +32,7 @@ from samvard.analytics.figures_cube import (
     Geo,
     Layout,
     Protected,
+    Rows,
     Split,
     all_places,
 )
@@ -49,7 +50,7 @@ def family(measure: str) -> tuple[str, ...]:
 def protect(
     cube: Cube,
     measures: Sequence[str],
-    rows: Mapping[Geo, Mapping[Split, Sequence[int | None]]],
+    rows: Rows,
     columns: Sequence[str],
     geo_tree: Mapping[Geo, Sequence[Geo]],
 ) -> Protected:
@@ -76,7 +77,7 @@ def protect(
 def _values(
     cube: Cube,
     measure: str,
-    rows: Mapping[Geo, Mapping[Split, Sequence[int | None]]],
+    rows: Rows,
     column: int,
     places: Sequence[Geo],
     slices: Sequence[Split],

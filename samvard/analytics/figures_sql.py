@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import product
-from operator import itemgetter
 from typing import Any
 
 import duckdb
@@ -123,7 +122,10 @@ def visit_counts(
         else:
             by = MONTH if "period" in grouped else BAND if "aldersband" in grouped else None
             kinds[bits] = (top, by)
-    places: dict[tuple[str, ...], Geo] = {}  # one tuple per place, shared by its keys
+    # One key per place and per slice, shared by every row that names it: the rows are kept
+    # between requests, and fewer objects are fewer for the cycle collector to visit.
+    places: dict[tuple[str, ...], Geo] = {}
+    slices: dict[tuple[str, str], Split] = {}
     found: dict[Geo, dict[Split, tuple[int, ...]]] = {}
     clinics: dict[Geo, str] = {}
     for row in rows:
@@ -142,10 +144,9 @@ def visit_counts(
             clinics[geo] = row[first - 1]
         if split is None:
             part = ALL
-        elif split == MONTH:
-            part = (MONTH, row[at["period"]])
         else:
-            part = (BAND, row[at["aldersband"]])
+            sliced = (split, row[at["period" if split == MONTH else "aldersband"]])
+            part = slices.get(sliced) or slices.setdefault(sliced, sliced)
         found.setdefault(geo, {})[part] = row[first:]
     return found, clinics
 
@@ -175,6 +176,7 @@ def share_sql(assumptions: Assumptions) -> tuple[str, str]:
         "NULL::DOUBLE AS he, NULL::DOUBLE AS mh WHERE false"
     )
     low, high = SUPPRESSED_RANGE
+    # The figures in FLOW_COLUMNS order.
     return (
         f"""
 WITH age_share AS (SELECT * FROM (VALUES {ages}) t(aldersgrupp, he, mh)),
@@ -185,10 +187,10 @@ asyl AS (
     LEFT JOIN local_share l USING (kommun, aldersgrupp)
 )""",
         f"""
-    coalesce(sum(coalesce(inskrivna, {low})), 0)::BIGINT,
     coalesce(sum(coalesce(nyinskrivna, {low})), 0)::BIGINT,
-    coalesce(sum(coalesce(inskrivna, {high})), 0)::BIGINT,
+    coalesce(sum(coalesce(inskrivna, {low})), 0)::BIGINT,
     coalesce(sum(coalesce(nyinskrivna, {high})), 0)::BIGINT,
+    coalesce(sum(coalesce(inskrivna, {high})), 0)::BIGINT,
     coalesce(sum(he * coalesce(nyinskrivna, {low})), 0),
     coalesce(sum(he * coalesce(nyinskrivna, {high})), 0),
     coalesce(sum(mh * coalesce(inskrivna, {low})), 0),
@@ -201,18 +203,14 @@ def asylum_counts(
     scope: Scope,
     filter_: Where,
     assumptions: Assumptions,
-) -> tuple[
-    dict[Geo, dict[Split, tuple[int | None, ...]]],
-    dict[str, dict[Key, tuple[float, float]]],
-    dict[str, dict[Key, int]],
-]:
-    """Registered and newly registered per place and month, the need from them, and the
-    highest each count can be where it holds a "..".
+) -> tuple[dict[Geo, dict[Split, tuple[int | float, ...]]], dict[str, dict[Key, int]]]:
+    """Per place and month, the asylum-flow counts and the need from them (one tuple in
+    FLOW_COLUMNS order), and the highest each count can be where it holds a "..".
 
-    A ".." (1–4 at the source) enters a count as its lowest value, 1: the rows hold that
-    lowest count in ASYLUM_MEASURES order, exact where nothing was "..". The lowest counts
-    add up like any count, so disclosure control protects them (and with them every exact
-    count). The highest counts, 4 per "..", are given only where they differ from the lowest.
+    A ".." (1–4 at the source) enters a count as its lowest value, 1: the rows begin with
+    that lowest count in ASYLUM_MEASURES order, exact where nothing was "..". The lowest
+    counts add up like any count, so disclosure control protects them (and with them every
+    exact count). The highest counts, 4 per "..", are listed apart where they differ.
     """
     prefix, figures = share_sql(assumptions)
     levels = [level for level in geo_levels(scope) if "vardenhet_hsaid" not in level]
@@ -224,10 +222,6 @@ def asylum_counts(
         f"{prefix} SELECT GROUPING(region, kommun, period), region, kommun, period, {figures} "
         f"FROM asyl WHERE {filter_.sql} GROUP BY GROUPING SETS ({sets})"
     )
-    found: dict[Geo, dict[Split, tuple[int | None, ...]]] = {}
-    examination: dict[Key, tuple[float, float]] = {}
-    mental_health: dict[Key, tuple[float, float]] = {}
-    highs: dict[str, dict[Key, int]] = {measure: {} for measure in ASYLUM_MEASURES}
     rows = connection.execute(sql, filter_.params).fetchall()
     # What each GROUPING() value groups by: its place level (None: the region scope's root,
     # the same row as its region) and whether by month. Worked out once per value.
@@ -237,26 +231,31 @@ def asylum_counts(
         top = _geo(dict.fromkeys(names, ""), sorted(grouped - {"period"}))[0]
         regional_root = scope.region is not None and top == "T"
         kinds[bits] = (None if regional_root else top, "period" in grouped)
-    # The lowest counts in ASYLUM_MEASURES order, from the columns selected (share_sql).
-    lowest = itemgetter(*(4 + ("inskrivna", "nyinskrivna").index(m) for m in ASYLUM_MEASURES))
+    # One key per place and per month, shared by every row that names it: the rows are kept
+    # between requests, and fewer objects are fewer for the cycle collector to visit.
+    places: dict[tuple[str, str], Geo] = {}
+    months: dict[str, Split] = {}
+    found: dict[Geo, dict[Split, tuple[int | float, ...]]] = {}
+    highs: dict[str, dict[Key, int]] = {measure: {} for measure in ASYLUM_MEASURES}
+    counts = len(ASYLUM_MEASURES)
     for row in rows:
-        kind, monthly = kinds[row[0]]
-        if kind is None:
+        level, monthly = kinds[row[0]]
+        if level is None:
             continue
-        level: str = kind
-        geo = COUNTRY if level == "T" else (level, row[1] if level == "R" else row[2])
-        split = (MONTH, row[3]) if monthly else ALL
-        key = (geo, split)
-        inskrivna, nyinskrivna, inskrivna_high, nyinskrivna_high = row[4:8]
-        found.setdefault(geo, {})[split] = lowest(row)
-        if inskrivna_high != inskrivna:
-            highs["inskrivna"][key] = inskrivna_high
-        if nyinskrivna_high != nyinskrivna:
-            highs["nyinskrivna"][key] = nyinskrivna_high
-        examination[key] = (float(row[8]), float(row[9]))
-        mental_health[key] = (float(row[10]), float(row[11]))
-    needs = {"examination": examination, "mental_health": mental_health}
-    return found, needs, highs
+        if level == "T":
+            geo = COUNTRY
+        else:
+            code = (level, row[1] if level == "R" else row[2])
+            geo = places.get(code) or places.setdefault(code, code)
+        split = ALL
+        if monthly:
+            split = months.get(row[3]) or months.setdefault(row[3], (MONTH, row[3]))
+        figures_of = row[4:]
+        found.setdefault(geo, {})[split] = figures_of
+        for i, measure in enumerate(ASYLUM_MEASURES):
+            if figures_of[counts + i] != figures_of[i]:
+                highs[measure][(geo, split)] = figures_of[counts + i]
+    return found, highs
 
 
 def asylum_places(connection: duckdb.DuckDBPyConnection, filter_: Where) -> list[Geo]:

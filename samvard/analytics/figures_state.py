@@ -26,12 +26,12 @@ from samvard.analytics.assumptions import Assumptions
 from samvard.analytics.figures_cube import (
     ASYLUM_MEASURES,
     COUNTRY,
-    NEEDS,
     VISIT_MEASURES,
     Cube,
     Geo,
     Key,
     Period,
+    Rows,
     Split,
     all_places,
     tree,
@@ -59,8 +59,7 @@ class Visits:
 class Asylum:
     """The asylum-flow aggregates of a filter state, the need, and its geography."""
 
-    rows: dict[Geo, dict[Split, tuple[int | None, ...]]]  # ASYLUM_MEASURES in order
-    needs: dict[str, dict[Key, tuple[float, float]]]  # kind -> (lowest, highest) need
+    rows: dict[Geo, dict[Split, tuple[int | float, ...]]]  # figures_cube.FLOW_COLUMNS
     tree: dict[Geo, list[Geo]]
     highs: dict[str, dict[Key, int]] = field(default_factory=dict)  # where a ".." widens a count
 
@@ -110,12 +109,12 @@ def asylum_part(
     filter_ = where(scope, period.first, period.last, age, sex)
 
     def read(cursor: duckdb.DuckDBPyConnection) -> Asylum:
-        rows, needs, highs = asylum_counts(cursor, scope, filter_, assumptions)
-        return Asylum(rows, needs, tree(_root(scope), rows), highs)
+        rows, highs = asylum_counts(cursor, scope, filter_, assumptions)
+        return Asylum(rows, tree(_root(scope), rows), highs)
 
     def read_places(cursor: duckdb.DuckDBPyConnection) -> Asylum:
         places = asylum_places(cursor, filter_)
-        return Asylum({}, {kind: {} for kind in NEEDS}, tree(_root(scope), places))
+        return Asylum({}, tree(_root(scope), places))
 
     if not counts:
         return Later(PARTS, ("asylum places", stamp, scope, state), connection, read_places)
@@ -156,7 +155,7 @@ def build_cube(
     flows = asylum.result()
     trees["asylum"] = flows.tree
     cube.children = tree(root, all_places(visits.tree, root) + all_places(flows.tree, root))
-    cube.needs = flows.needs
+    cube.flows = flows.rows
     cube.highs = flows.highs
     for together in (f for f in families if f[0] in ASYLUM_MEASURES):
         _protect(cube, base, together, flows.rows, ASYLUM_MEASURES, flows.tree)
@@ -167,7 +166,7 @@ def _protect(
     cube: Cube,
     base: tuple[object, ...],
     together: tuple[str, ...],
-    rows: Mapping[Geo, Mapping[Split, Sequence[int | None]]],
+    rows: Rows,
     columns: Sequence[str],
     geo_tree: dict[Geo, list[Geo]],
 ) -> None:
