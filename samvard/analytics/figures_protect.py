@@ -89,22 +89,15 @@ def _values(
     """
     found: list[int | None] = []
     nothing: Mapping[Split, Sequence[int | None]] = {}
-    # A place with a row for every slice (most places at scale) is read in C: every slice's
-    # row at once, then the measure's column of each.
-    every = itemgetter(*slices) if len(slices) > 1 else None
+    # Most places have no gap: their values are read in C, a slice without a row reading as
+    # a row of zeros (at a small place many slices have none).
+    zeros = [(0,) * (column + 1)] * len(slices)
     value = itemgetter(column)
     for geo in places:
         gaps = cube.gaps(measure, geo)
         by = rows.get(geo, nothing)
-        if not gaps:  # nearly every place: no test per slice
-            if every is not None and len(by) >= len(slices):
-                try:
-                    found += map(value, every(by))
-                    continue
-                except KeyError:
-                    pass  # a slice without a row: zero, below
-            row_of = by.get
-            found += [0 if (row := row_of(split)) is None else row[column] for split in slices]
+        if not gaps:
+            found += map(value, map(by.get, slices, zeros))
             continue
         row_of = by.get
         for split in slices:
