@@ -118,6 +118,10 @@ class ListedEquations:
         """The numbers of the groups the cell is in, ascending."""
         return self._member_of[cell]
 
+    def total(self, group: int) -> int:
+        """The group's total."""
+        return self._equations[group][0]
+
     def members(self, group: int) -> Equation:
         """The group's total and parts."""
         return self._equations[group]

@@ -32,6 +32,10 @@ class Equations(Protocol):
         """The numbers of the groups the cell is in (as total or part), ascending."""
         ...
 
+    def total(self, group: int) -> int:
+        """The group's total (without making the group, where its number tells)."""
+        ...
+
     def members(self, group: int) -> Equation:
         """The group's total and parts."""
         ...
@@ -105,9 +109,8 @@ def components(hidden: Set[int], hidden_in: Holding) -> list[tuple[frozenset[int
     ]
 
 
-def _row(equation: Equation, inside: Sequence[int]) -> _Row:
+def _row(total: int, inside: Sequence[int]) -> _Row:
     """An equation over its hidden cells `inside`: the total +1, each part -1 (ascending)."""
-    total = equation[0]
     row = {total: 1} if total in inside else {}
     for part in sorted(inside):
         if part != total:
@@ -134,8 +137,11 @@ def determined(
     determined cell is reduced again in the given order with the record of groups (negative
     keys: -1 - group -> multiplier).
     """
-    bare = [_row(equations.members(g), hidden_in[g]) for g in numbers]
-    bridged = graph_has_bridge(bare)
+    # A cell in three groups or more makes the component no graph: known without the rows.
+    cells = {cell for g in numbers for cell in hidden_in[g]}
+    graph = all(len(equations.groups_of(cell)) <= 2 for cell in cells)
+    bare = [_row(equations.total(g), hidden_in[g]) for g in numbers]
+    bridged = graph_has_bridge(bare) if graph else None
     if bridged is False or (bridged is None and not _any_determined(bare)):
         return {}
     rows = [{**row, -1 - g: 1} for g, row in zip(numbers, bare, strict=True)]

@@ -11,8 +11,9 @@ A family's cells are numbered by measure, place and slice (figures_cube.Layout).
 
 A national family has over ten thousand cells and thousands of groups, of which only the few
 around a hidden cell matter to disclosure control. So the groups are not listed: a cell's
-groups are worked out when suppression first asks for them, and each group is checked
-against the values (a known total must be the sum of its known parts) when it is first made.
+groups are worked out when suppression first asks for them. Every group is still checked
+against the values (a known total must be the sum of its known parts), all at once and in
+arrays, before suppression starts.
 
 A group's number is total * cells + first part. Two groups of one total never share their
 first part (they differ in place, kind of slice or measure), so the numbers sort as the
@@ -25,6 +26,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from samvard.analytics.disclosure_solve import Equation
 from samvard.analytics.figures_cube import ALL, IDENTITIES, SPLITS, STOCKS, Cube, Geo, Layout
@@ -75,6 +78,7 @@ class FamilyEquations:
         self._starts = [layout.start[m] for m in order]
         self._measures = [self._measure(cube, layout, m) for m in order]
         self._width = {m.start: m.width for m in self._measures}
+        self._check_sums(values)
         self._groups_of: dict[int, list[int]] = {}  # a cell's groups, once worked out
         self._members: dict[int, Equation] = {}
 
@@ -121,6 +125,48 @@ class FamilyEquations:
             period=period,
         )
 
+    def _check_sums(self, values: Sequence[int | None]) -> None:
+        """ValueError naming the first total that is not the sum of its parts, where the total
+        and all of its parts are known.
+
+        Every group of the family is checked, in arrays of one measure at a time (a place per
+        row, a slice per column; an unknown is NaN and makes no sum it enters known), so the
+        check costs far less than the groups would to make one by one.
+        """
+        places = len(self._places)
+        parent = np.array([-1 if up is None else up for up in self._parent], dtype=np.intp)
+        below = np.nonzero(parent >= 0)[0]
+        above = np.array(sorted(self._kids), dtype=np.intp)
+        blocks = {
+            m.start: np.array(values[m.start : m.start + places * m.width], dtype=float).reshape(
+                places, m.width
+            )
+            for m in self._measures
+        }
+        wrong: list[int] = []
+        for m in self._measures:
+            block = blocks[m.start]
+            if len(above):
+                kids = np.zeros_like(block)
+                np.add.at(kids, parent[below], block[below])
+                rows, columns = np.nonzero(_differ(block[above], kids[above]))
+                wrong += (m.start + above[rows] * m.width + columns).tolist()
+            whole = m.whole
+            for kind in m.kinds:
+                if whole is not None:
+                    parts = block[:, list(kind)].sum(axis=1)
+                    rows = np.nonzero(_differ(block[:, whole], parts))[0]
+                    wrong += (m.start + rows * m.width + whole).tolist()
+            for i, ((start, at), of) in m.identity.items():
+                if start != m.start or at != i:
+                    continue  # checked from the total measure
+                parts = np.sum([blocks[s][:, j] for s, j in of], axis=0)
+                rows = np.nonzero(_differ(block[:, i], parts))[0]
+                wrong += (m.start + rows * m.width + i).tolist()
+        if wrong:
+            name = self._layout.key(min(wrong))
+            raise ValueError(f"total of {name!r} is not the sum of its parts")
+
     def groups_of(self, cell: int) -> Sequence[int]:
         """The numbers of the groups the cell is in (as total or part), ascending.
 
@@ -141,8 +187,12 @@ class FamilyEquations:
         self._groups_of[cell] = numbers
         return numbers
 
+    def total(self, group: int) -> int:
+        """The group's total: its number holds it, so the group need not be made."""
+        return group // self._size
+
     def members(self, group: int) -> Equation:
-        """The group's total and parts, checked against the values when first made."""
+        """The group's total and parts, made when first asked for."""
         found = self._members.get(group)
         if found is None:
             found = self._members[group] = self._make(group)
@@ -176,9 +226,11 @@ class FamilyEquations:
                 row = m.start + place * m.width
                 parts = tuple(row + k for k in m.kind_of[j])
             equation = (total, parts)
-        known = self._values[total]
-        found = [value for part in equation[1] if (value := self._values[part]) is not None]
-        if known is not None and len(found) == len(equation[1]) and known != sum(found):
-            name = self._layout.key(total)
-            raise ValueError(f"total of {name!r} is not the sum of its parts")
         return equation
+
+
+def _differ(totals: np.ndarray, sums: np.ndarray) -> np.ndarray:
+    """Where a known total differs from a known sum."""
+    known: np.ndarray = ~np.isnan(totals) & ~np.isnan(sums)
+    different: np.ndarray = known & (totals != sums)
+    return different

@@ -201,3 +201,32 @@ def test_a_total_that_is_not_the_sum_of_its_parts_is_refused() -> None:
     family = ("halsoundersokningar",)
     with pytest.raises(ValueError, match="not the sum of its parts"):
         protect(_cube(root, {}), family, counts, _columns(family), geo_tree)
+
+
+# Each way a reader adds up, broken at a place far from any hidden cell (every count is 20 or
+# more): the region's whole period, a municipality's whole period, and an acute count.
+BROKEN = [
+    (("halsoundersokningar",), ("R", "01"), ALL, 0),
+    (("halsoundersokningar",), ("K", "0114"), ALL, 0),
+    (("akut", "besok", "planerad"), ("K", "0180"), (MONTH, MONTHS[1]), 1),
+]
+
+
+@pytest.mark.parametrize(("family", "place", "split", "column"), BROKEN)
+def test_every_group_is_checked_not_only_those_around_a_hidden_cell(
+    family: tuple[str, ...], place: Geo, split: Split, column: int
+) -> None:
+    visits = [
+        (kommun, "A", month, BANDS[0], acute)
+        for kommun in ("0114", "0180")
+        for month in MONTHS
+        for acute in (True, False)
+    ] * 20
+    counts, geo_tree = _counts(visits, ("T",), False)
+    cube = _cube(("T",), {})
+    assert not protect(cube, family, counts, _columns(family), geo_tree).hidden
+    row = list(counts[place][split])
+    row[column] += 1
+    counts[place][split] = tuple(row)
+    with pytest.raises(ValueError, match="not the sum of its parts"):
+        protect(cube, family, counts, _columns(family), geo_tree)
