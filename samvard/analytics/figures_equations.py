@@ -49,6 +49,9 @@ class _Measure:
     # where row is its place's first cell: the constants, worked out once per family.
     geo: tuple[tuple[int, ...], ...]
     period: dict[int, tuple[int, ...]]
+    # The number of a cell's identity group is a + place * b for its slice's (a, b): its total
+    # and its first part (the part measure numbered first) each move by a width per place.
+    ident: dict[int, tuple[int, int]]
 
 
 class FamilyEquations:
@@ -91,18 +94,25 @@ class FamilyEquations:
                 for kind in SPLITS[measure]
             )
         identity = {}
+        ident = {}
+        size = self._size
         for total, parts in IDENTITIES.items():
             if measure not in (total, *parts) or total not in layout.start:
                 continue
+            first = min(parts, key=layout.start.__getitem__)
             for split, number in numbers.items():
                 if all(split in layout.slice_no[m] for m in (total, *parts)):
                     identity[number] = (
                         (layout.start[total], layout.slice_no[total][split]),
                         tuple((layout.start[p], layout.slice_no[p][split]) for p in parts),
                     )
+                    at_total = layout.start[total] + layout.slice_no[total][split]
+                    at_first = layout.start[first] + layout.slice_no[first][split]
+                    widths = len(layout.slices[total]) * size + len(layout.slices[first])
+                    ident[number] = (at_total * size + at_first, widths)
         whole = None if measure in STOCKS else numbers[ALL]
         kind_of = {number: kind for kind in kinds for number in kind}
-        size, width = self._size, len(layout.slices[measure])
+        width = len(layout.slices[measure])
         geo = []
         for place, parent in enumerate(self._parent):
             found = []
@@ -123,6 +133,7 @@ class FamilyEquations:
             identity=identity,
             geo=tuple(geo),
             period=period,
+            ident=ident,
         )
 
     def _check_sums(self, values: Sequence[int | None]) -> None:
@@ -176,13 +187,18 @@ class FamilyEquations:
         known = self._groups_of.get(cell)
         if known is not None:
             return known
-        m, place, i = self._locate(cell)
-        at, row = (m.start + i) * (self._size + 1), (m.start + place * m.width) * (self._size + 1)
+        m = self._measures[bisect_right(self._starts, cell) - 1]
+        place, i = divmod(cell - m.start, m.width)
+        stride = self._size + 1
+        at = (m.start + i) * stride
         numbers = [at + number for number in m.geo[place]]
-        numbers += [row + number for number in m.period.get(i, ())]
-        if i in m.identity:
-            total, parts = self._identity(m, place, i)
-            numbers.append(total * self._size + parts[0])
+        period = m.period.get(i)
+        if period is not None:
+            row = (m.start + place * m.width) * stride
+            numbers += [row + number for number in period]
+        ident = m.ident.get(i)
+        if ident is not None:
+            numbers.append(ident[0] + place * ident[1])
         numbers.sort()
         self._groups_of[cell] = numbers
         return numbers

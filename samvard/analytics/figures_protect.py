@@ -19,7 +19,9 @@ equations are worked out only for the cells that come to be hidden.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import chain, cycle, repeat
 from operator import itemgetter
+from typing import Any, cast
 
 from samvard.analytics.disclosure import check_counts, suppress_equations
 from samvard.analytics.figures_cube import (
@@ -87,23 +89,20 @@ def _values(
     Unknown (None) where the source did not report: a month it did not report, and every
     total over months or bands of a place with such a month.
     """
-    found: list[int | None] = []
-    nothing: Mapping[Split, Sequence[int | None]] = {}
-    # Most places have no gap: their values are read in C, a slice without a row reading as
-    # a row of zeros (at a small place many slices have none).
-    zeros = [(0,) * (column + 1)] * len(slices)
-    value = itemgetter(column)
-    for geo in places:
+    nothing: dict[Split, Sequence[Any]] = {}
+    count = len(slices)
+    # The aggregates are dicts (figures_sql), so dict.get reads them without a Python call.
+    by_place = [cast("dict[Split, Sequence[Any]]", rows.get(geo, nothing)) for geo in places]
+    # Every place is read in C: its rows once per slice, the slices in turn, a slice
+    # without a row (at a small place many have none) reading as a row of zeros.
+    each = chain.from_iterable(map(repeat, by_place, repeat(count)))
+    rows_of = map(dict.get, each, cycle(slices), repeat((0,) * (column + 1)))
+    found: list[int | None] = list(map(itemgetter(column), rows_of))
+    for k, geo in enumerate(places):
         gaps = cube.gaps(measure, geo)
-        by = rows.get(geo, nothing)
-        if not gaps:
-            found += map(value, map(by.get, slices, zeros))
+        if not gaps:  # nearly every place
             continue
-        row_of = by.get
-        for split in slices:
+        for j, split in enumerate(slices):
             if split[0] != MONTH or split[1] in gaps:
-                found.append(None)
-            else:
-                row = row_of(split)
-                found.append(0 if row is None else row[column])
+                found[k * count + j] = None
     return found
