@@ -266,25 +266,26 @@ def _choose(
     - a positive count over a zero (a zero next to a 3 makes the pair's sum the 3 itself);
     - the smallest count, then the first key.
     """
-    best: tuple[tuple[bool, bool, int, bool, int, int], int] | None = None
+    # Counting a candidate's exposed groups is most of the cost, so candidates are ranked
+    # first by everything else; the first whose other groups all hold a hidden cell (none
+    # exposed) cannot be beaten by a later one, and the search stops there.
+    candidates: list[tuple[bool, bool, bool, int, int]] = []
     for g in used:
         total, parts = equations.members(g)
         has_cell = cell == total or cell in parts
-        for member in (*parts, total):  # a part outranks the total: prune sooner
+        for member in (*parts, total):
             count = counts[member]
-            if member in hidden or count is None:
-                continue
-            head = (not has_cell, member == total)
-            if best is not None and head > best[0][:2]:
-                continue  # it cannot win: spare counting its groups
-            exposed = sum(
-                1
-                for other in equations.groups_of(member)
-                if other != g and not hidden_in.get(other)
-            )
-            rank = (*head, exposed, count == 0, count, member)
-            if best is None or rank < best[0]:
-                best = (rank, member)
+            if member not in hidden and count is not None:
+                candidates.append((not has_cell, member == total, count == 0, count, member))
+    candidates.sort()
+    best: tuple[tuple[bool, bool, int, bool, int, int], int] | None = None
+    for not_in_group, is_total, zero, count, member in candidates:
+        if best is not None and (best[0][2] == 0 or (not_in_group, is_total) > best[0][:2]):
+            break  # nothing later can win
+        exposed = sum(1 for other in equations.groups_of(member) if not hidden_in.get(other))
+        rank = (not_in_group, is_total, exposed, zero, count, member)
+        if best is None or rank < best[0]:
+            best = (rank, member)
     return None if best is None else best[1]
 
 
