@@ -91,6 +91,8 @@ IDENTITIES: dict[str, tuple[str, ...]] = {
     "psykisk_halsa": ("psyk_forsta_linjen", "psyk_andra_linjen"),
 }
 NEEDS = {"examination": "nyinskrivna", "mental_health": "inskrivna"}
+# Where each kind's lowest need stands in an asylum-flow row (its highest follows it).
+NEED_AT = {kind: FLOW_COLUMNS.index(f"{kind}_low") for kind in NEEDS}
 
 
 CellKey = tuple[str, Geo, Split]  # a cell of a family: (measure, place, slice)
@@ -266,7 +268,7 @@ class Cube:
         row = self.flows.get(geo, {}).get(split)
         if row is None:
             return Interval(0.0, 0.0)
-        low = FLOW_COLUMNS.index(f"{kind}_low")
+        low = NEED_AT[kind]
         return Interval(float(row[low]), float(row[low + 1]))
 
     def splits(self, kind: str) -> list[Split]:

@@ -66,7 +66,6 @@ class FamilyEquations:
     ) -> None:
         """The family laid out in `layout`, its places in `geo_tree`, its cells' values."""
         self._layout = layout
-        self._values = values
         self._size = layout.size
         self._parent: list[int | None] = [None] * len(layout.places)
         self._kids: dict[int, tuple[int, ...]] = {}
@@ -162,9 +161,9 @@ class FamilyEquations:
                 np.add.at(kids, parent[below], block[below])
                 rows, columns = np.nonzero(_differ(block[above], kids[above]))
                 wrong += (m.start + above[rows] * m.width + columns).tolist()
-            whole = m.whole
-            for kind in m.kinds:
-                if whole is not None:
+            if m.whole is not None:  # a stock has no period groups
+                whole = m.whole
+                for kind in m.kinds:
                     parts = block[:, list(kind)].sum(axis=1)
                     rows = np.nonzero(_differ(block[:, whole], parts))[0]
                     wrong += (m.start + rows * m.width + whole).tolist()
