@@ -52,6 +52,7 @@ def filled(live_server: LiveServer) -> LiveServer:
 
 def key_figure(page: Page, column: str) -> str:
     """A figure of the key-figure table (the first table of a view) by its column header."""
+    page.wait_for_load_state()  # a page still arriving can show its header before its rows
     table = page.locator("table.figures").first
     headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
     cells = [c.strip() for c in table.locator("tbody tr").first.locator("th, td").all_inner_texts()]
@@ -86,6 +87,7 @@ def test_planner_uploads_a_month_drills_down_and_exports(
 
     # The views now include April.
     page.get_by_role("link", name="Övrig vård").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Övrig vård")
     after = key_figure(page, "Besök")
     assert int(after.replace("\u00a0", "").replace(" ", "")) == 222 + 74
     expect(page.locator("#till")).to_have_value("2025-04")
