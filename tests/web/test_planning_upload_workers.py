@@ -222,7 +222,8 @@ def test_a_server_with_two_workers_answers_every_poll_with_the_job(
         httpx.Client(base_url=base, timeout=30, limits=fresh, trust_env=False) as client,
     ):
         login_staff(client, personas.PLANNER.hsa_id, personas.PLANNER.units[0])  # type: ignore[arg-type]
-        content = besok_csv(STOCKHOLM, "2025-04", extra=20_000).encode()
+        # Large enough to be read in for a good part of a second: some polls must see it run.
+        content = besok_csv(STOCKHOLM, "2025-04", extra=200_000).encode()
         ref = send(client, "besok-stockholm-2025-04.csv", content)
         running_polls, answers = 0, []
         deadline = time.monotonic() + 60
