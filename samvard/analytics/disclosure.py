@@ -81,10 +81,7 @@ def suppress_equations(counts: Sequence[int | None], equations: Equations) -> fr
     """
     hidden = {i for i, count in enumerate(counts) if count is None or 0 < count < MIN_SHOWN}
     # The hidden cells of each group, as of the start of the round (absent: none).
-    hidden_in: dict[int, list[int]] = {}
-    for cell in hidden:
-        for g in equations.groups_of(cell):
-            hidden_in.setdefault(g, []).append(cell)
+    hidden_in = equations.holding(hidden)
     analysed: dict[frozenset[int], dict[int, tuple[int, ...]]] = {}
     while True:
         determined = found(hidden, equations, hidden_in, analysed)
@@ -117,6 +114,14 @@ class ListedEquations:
     def groups_of(self, cell: int) -> Sequence[int]:
         """The numbers of the groups the cell is in, ascending."""
         return self._member_of[cell]
+
+    def holding(self, cells: Iterable[int]) -> dict[int, list[int]]:
+        """Every group of the cells, with those of the cells it holds (ascending)."""
+        found: dict[int, list[int]] = {}
+        for cell in sorted(cells):
+            for g in self._member_of[cell]:
+                found.setdefault(g, []).append(cell)
+        return found
 
     def total(self, group: int) -> int:
         """The group's total."""

@@ -9,7 +9,9 @@ formula and only the groups that touch a hidden cell are ever built (figures_pro
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set
+from itertools import chain
 from typing import Protocol
 
 Equation = tuple[int, tuple[int, ...]]  # (total cell, its parts in ascending order)
@@ -32,6 +34,10 @@ class Equations(Protocol):
         """The numbers of the groups the cell is in (as total or part), ascending."""
         ...
 
+    def holding(self, cells: Iterable[int]) -> dict[int, list[int]]:
+        """Every group of the cells, with those of the cells it holds (ascending)."""
+        ...
+
     def total(self, group: int) -> int:
         """The group's total (without making the group, where its number tells)."""
         ...
@@ -41,7 +47,8 @@ class Equations(Protocol):
         ...
 
 
-Holding = Mapping[int, Sequence[int]]  # group -> its hidden cells (absent: none)
+# group -> its hidden cells (absent: none); every group of a hidden cell is there
+Holding = Mapping[int, Sequence[int]]
 
 
 def found(
@@ -138,8 +145,11 @@ def determined(
     keys: -1 - group -> multiplier).
     """
     # A cell in three groups or more makes the component no graph: known without the rows.
-    cells = {cell for g in numbers for cell in hidden_in[g]}
-    graph = all(len(equations.groups_of(cell)) <= 2 for cell in cells)
+    # Every group of a hidden cell holds it, so is one of the component's: counting how
+    # often each cell appears in them counts its groups.
+    graph = (
+        max(Counter(chain.from_iterable(hidden_in[g] for g in numbers)).values(), default=0) <= 2
+    )
     bare = [_row(equations.total(g), hidden_in[g]) for g in numbers]
     bridged = graph_has_bridge(bare) if graph else None
     if bridged is False or (bridged is None and not _any_determined(bare)):

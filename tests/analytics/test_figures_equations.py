@@ -191,6 +191,13 @@ def test_the_formula_groups_are_the_listed_groups_and_hide_the_same_cells(
             assert cell == total or cell in parts
             made.add((total, parts))
     assert made == expected
+    # Many cells at once: the same groups as one cell at a time, each with its cells.
+    for cells in (sorted(protected.hidden), range(layout.size), range(0, layout.size, 3), ()):
+        holding: dict[int, list[int]] = {}
+        for cell in cells:
+            for g in equations.groups_of(cell):
+                holding.setdefault(g, []).append(cell)
+        assert equations.holding(cells) == holding
 
 
 def test_a_total_that_is_not_the_sum_of_its_parts_is_refused() -> None:
