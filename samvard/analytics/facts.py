@@ -8,7 +8,8 @@ are small and rebuilt whole.
 
 fact_besok holds one row per month, municipality, clinic, kind of unit, age band and sex,
 with visit counts per classification rule (rules.py) and the rule version that made them.
-fact_asyl keeps Migrationsverket's unknown values (`..`) as NULL, never zero.
+fact_asyl keeps Migrationsverket's unknown values (`..`) as NULL, never zero. The national
+roll-up (facts_rollup) and the months reported (facts_reported) are refreshed with them.
 """
 
 # ruff: noqa: S608 - the SQL interpolated here is built from this module's and rules.py's own
@@ -21,7 +22,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from samvard.analytics import facts_rollup
+from samvard.analytics import facts_reported, facts_rollup
 from samvard.analytics.contracts import ReportKind
 from samvard.analytics.rules import FIRST_INTERVENTION, RULE_VERSION, RULES
 
@@ -162,6 +163,7 @@ def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
     """Create the fact tables if missing, so views work on a warehouse with no data yet."""
     connection.execute(_SCHEMA)
     facts_rollup.ensure(connection)
+    facts_reported.ensure(connection)
 
 
 def refresh(connection: duckdb.DuckDBPyConnection, kind: ReportKind, region: str | None) -> None:
@@ -173,6 +175,7 @@ def refresh(connection: duckdb.DuckDBPyConnection, kind: ReportKind, region: str
     else:
         connection.execute("DELETE FROM fact_asyl")
         connection.execute(_ASYL_SQL)
+        facts_reported.refresh_asylum(connection)
     _stamp(connection)
 
 
@@ -181,6 +184,7 @@ def refresh_all(connection: duckdb.DuckDBPyConnection) -> None:
     ensure_schema(connection)
     connection.execute("DELETE FROM fact_besok")
     facts_rollup.clear(connection)
+    facts_reported.clear_visits(connection)
     regions = connection.execute("SELECT DISTINCT region FROM besok ORDER BY region").fetchall()
     for (region,) in regions:
         _refresh_region(connection, region)
@@ -193,6 +197,7 @@ def _refresh_region(connection: duckdb.DuckDBPyConnection, region: str) -> None:
         f"INSERT INTO fact_besok {_BESOK_SQL}", {"region": region, "version": RULE_VERSION}
     )
     facts_rollup.refresh_region(connection, region)
+    facts_reported.refresh_region(connection, region)
 
 
 def _stamp(connection: duckdb.DuckDBPyConnection) -> None:

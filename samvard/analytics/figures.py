@@ -167,7 +167,8 @@ def _build(
 ) -> ViewResult:
     table = facts_rollup.TABLE if stamp.rollup else "fact_besok"
     reported = PARTS.get(
-        ("reported", stamp, scope), lambda: read_reported(connection, scope, table)
+        ("reported", stamp, scope),
+        lambda: read_reported(connection, scope, table, kept=stamp.reported),
     )
     span = filters.period(reported.complete, reported.earliest)
     chosen = filters.query()

@@ -30,7 +30,7 @@ from typing import Generic, TypeVar, cast
 
 import duckdb
 
-from samvard.analytics import facts_rollup
+from samvard.analytics import facts_reported, facts_rollup
 
 T = TypeVar("T")
 
@@ -45,6 +45,7 @@ class Stamp:
     refreshed_at: str | None  # fact_meta.refreshed_at; None before the first refresh
     rule_version: str | None
     rollup: bool  # whether fact_besok_kommun exists (a warehouse from before it has not)
+    reported: bool  # whether fact_reported exists (likewise)
 
 
 def read_stamp(connection: duckdb.DuckDBPyConnection | None) -> Stamp | None:
@@ -55,16 +56,20 @@ def read_stamp(connection: duckdb.DuckDBPyConnection | None) -> Stamp | None:
         row = connection.execute(
             "SELECT (SELECT path FROM duckdb_databases() "
             "        WHERE database_name = current_database()), "
-            "(SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-            "        AND schema_name = current_schema() AND table_name = $rollup), "
+            "(SELECT list(table_name) FROM duckdb_tables() "
+            "        WHERE database_name = current_database() "
+            "        AND schema_name = current_schema() AND table_name IN ($rollup, $reported)), "
             "max(refreshed_at)::VARCHAR, max(rule_version) FROM fact_meta",
-            {"rollup": facts_rollup.TABLE},
+            {"rollup": facts_rollup.TABLE, "reported": facts_reported.TABLE},
         ).fetchone()
     except MISSING_TABLE:
         return None
     assert row is not None  # an aggregate always gives one row
     database: Hashable = row[0] if row[0] else ("memory", id(connection))
-    return Stamp(database, row[2], row[3], bool(row[1]))
+    tables = row[1] or []
+    return Stamp(
+        database, row[2], row[3], facts_rollup.TABLE in tables, facts_reported.TABLE in tables
+    )
 
 
 class Memo:

@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from samvard.analytics import facts_reported
 from samvard.analytics.assumptions import Assumptions
 from samvard.analytics.figures_cube import COUNTRY, Geo
 from samvard.analytics.figures_filters import month_index, month_of
@@ -68,18 +69,30 @@ def read_reported(
     connection: duckdb.DuckDBPyConnection | None,
     scope: Scope,
     visit_table: str = "fact_besok",
+    *,
+    kept: bool = True,
 ) -> Reported:
     """The months reported in the scope (empty while there are no fact tables yet).
 
-    `visit_table` may be the roll-up without clinics (facts_rollup.TABLE): the same months."""
+    They are read where they are kept with the facts (facts_reported). A warehouse from
+    before that table (`kept` false) has them worked out from `visit_table` instead, which
+    may be the roll-up without clinics (facts_rollup.TABLE): the same months."""
     if connection is None:
         return Reported()
-    region = "WHERE region = $region" if scope.region is not None else ""
-    sql = f"""
-SELECT 'b', region, period FROM {visit_table} {region} GROUP BY region, period
-UNION ALL SELECT 'a', NULL, period FROM fact_asyl GROUP BY period
-UNION ALL SELECT 'v', NULL, max(rule_version) FROM fact_meta"""
+    region = "region = $region" if scope.region is not None else "TRUE"
     params = {"region": scope.region} if scope.region is not None else {}
+    if kept:
+        months = (
+            f"SELECT CASE kind WHEN 'besok' THEN 'b' ELSE 'a' END, region, period "
+            f"FROM {facts_reported.TABLE} WHERE kind = 'asylsokande' OR {region}"
+        )
+    else:
+        months = (
+            f"SELECT 'b', region, period FROM {visit_table} WHERE {region} "
+            f"GROUP BY region, period "
+            f"UNION ALL SELECT 'a', NULL, period FROM fact_asyl GROUP BY period"
+        )
+    sql = f"{months} UNION ALL SELECT 'v', NULL, max(rule_version) FROM fact_meta"
     try:
         rows = connection.execute(sql, params).fetchall()
     except MISSING_TABLE:
