@@ -17,6 +17,7 @@ import duckdb
 
 from samvard.analytics import facts_reported
 from samvard.analytics.assumptions import Assumptions
+from samvard.analytics.contracts import ReportKind
 from samvard.analytics.figures_cube import COUNTRY, Geo
 from samvard.analytics.figures_filters import month_index, month_of
 from samvard.analytics.figures_sql import share_sql
@@ -81,18 +82,21 @@ def read_reported(
         return Reported()
     region = "region = $region" if scope.region is not None else "TRUE"
     params = {"region": scope.region} if scope.region is not None else {}
+    # Rows of (kind of report, region, month), as fact_reported keeps them.
     if kept:
         months = (
-            f"SELECT CASE kind WHEN 'besok' THEN 'b' ELSE 'a' END, region, period "
-            f"FROM {facts_reported.TABLE} WHERE kind = 'asylsokande' OR {region}"
+            f"SELECT kind, region, period FROM {facts_reported.TABLE} "
+            f"WHERE {region} OR kind = $asylum"
         )
     else:
         months = (
-            f"SELECT 'b', region, period FROM {visit_table} WHERE {region} "
+            f"SELECT $visits, region, period FROM {visit_table} WHERE {region} "
             f"GROUP BY region, period "
-            f"UNION ALL SELECT 'a', NULL, period FROM fact_asyl GROUP BY period"
+            f"UNION ALL SELECT $asylum, NULL, period FROM fact_asyl GROUP BY period"
         )
-    sql = f"{months} UNION ALL SELECT 'v', NULL, max(rule_version) FROM fact_meta"
+        params["visits"] = ReportKind.BESOK.value
+    params["asylum"] = ReportKind.ASYLSOKANDE.value
+    sql = f"{months} UNION ALL SELECT NULL, NULL, max(rule_version) FROM fact_meta"
     try:
         rows = connection.execute(sql, params).fetchall()
     except MISSING_TABLE:
@@ -101,9 +105,9 @@ def read_reported(
     asylum: set[str] = set()
     version = ""
     for kind, reg, value in rows:
-        if kind == "b":
+        if kind == ReportKind.BESOK:
             visits.setdefault(reg, set()).add(value)
-        elif kind == "a":
+        elif kind == ReportKind.ASYLSOKANDE:
             asylum.add(value)
         elif value is not None:
             version = value
